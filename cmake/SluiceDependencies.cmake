@@ -1,0 +1,17 @@
+# Every third-party dependency is found here, once. All of them come from Debian 12 packages
+# (scripts/packages.txt); see ../shared/DESIGN.md for the list and docs/adr/ for additions.
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json url)
+find_package(simdjson REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(prometheus-cpp CONFIG REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_path(XXHASH_INCLUDE_DIR xxhash.h REQUIRED)
+if(SLUICE_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(SLUICE_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
