@@ -8,6 +8,13 @@
 
 function(sluice_library)
   cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  if(NOT ARG_SRCS)  # a header-only module
+    add_library(sluice_${ARG_NAME} INTERFACE)
+    add_library(sluice::${ARG_NAME} ALIAS sluice_${ARG_NAME})
+    target_include_directories(sluice_${ARG_NAME} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(sluice_${ARG_NAME} INTERFACE ${ARG_DEPS})
+    return()
+  endif()
   add_library(sluice_${ARG_NAME} STATIC ${ARG_SRCS})
   add_library(sluice::${ARG_NAME} ALIAS sluice_${ARG_NAME})
   target_include_directories(sluice_${ARG_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
