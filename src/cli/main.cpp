@@ -1,1 +1,46 @@
-int main() { return 0; }
+// The `sluice` binary: parses the command line and runs one subcommand.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/log.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Sluice: the AI-serving layer for Kubernetes (inference gateway, endpoint picker, model-server "
+      "simulator, load benchmark, DRA allocator) in one binary."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sluice 0.1.0");
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off (logs go to stderr)")
+      ->capture_default_str();
+
+  // Each subcommand registers its flags and hands back how to run it.
+  const std::vector<std::pair<const char*, sluice::cli::Runner>> commands = {
+      {"sim", sluice::cli::add_sim_command(app)},
+      {"up", sluice::cli::add_up_command(app)},
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (!sluice::log::set_level(log_level)) {
+    std::cerr << "sluice: unknown --log-level '" << log_level << "'\n";
+    return 2;
+  }
+  try {
+    for (const auto& [name, run] : commands) {
+      if (app.get_subcommand(name)->parsed()) {
+        return run();
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "sluice: fatal: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}
