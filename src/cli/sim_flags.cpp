@@ -126,8 +126,6 @@ void print_profiles(std::ostream& out) {
   for (const auto& profile : sim::builtin_profiles()) {
     out << std::left << std::setw(22) << profile.name << profile.description << "\n";
   }
-  out << std::left << std::setw(22) << "fixed"
-      << "constant --ttft-ms and --itl-ms per request, no batching or load effects\n";
 }
 
 }  // namespace sluice::cli

@@ -1,0 +1,77 @@
+// HTTP/1.1 client for upstream calls (gateway -> model server, bench -> target), with a keep-alive
+// connection pool. Coroutine-based; one HttpClient per executor (worker), never shared across threads.
+#pragma once
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "net/asio.h"
+#include "net/http_types.h"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sluice::net {
+
+struct ClientRequest {
+  http::verb method = http::verb::get;
+  /// http://host:port/path?query, or https:// (OpenSSL; the certificate is checked only if verify_tls).
+  std::string url;
+  std::string body;
+  /// Sent as given, after Host and User-Agent (a "Host" entry replaces the URL's).
+  HeaderList headers;
+  /// Whole-exchange deadline: resolve, connect, TLS handshake, write and read (streamed body included).
+  Duration timeout = std::chrono::seconds(30);
+  /// https: verify the certificate chain against the system CAs and the host name.
+  bool verify_tls = false;
+  /// request(): a larger response body fails with kTooLarge. stream() has no limit.
+  std::size_t max_response_bytes = 64 * 1024 * 1024;
+};
+
+struct ClientResponse {
+  int status = 0;
+  http::fields headers;
+  /// For stream(): empty (the data went to the callback).
+  std::string body;
+};
+
+namespace detail {
+class ClientState;
+}
+
+/// Keep-alive connection pool per (scheme, host, port), at most max_idle_per_host idle connections
+/// each. Idle connections are checked (non-blocking peek) before reuse; a request that fails on a
+/// reused connection before any response byte arrived (the server closed it meanwhile) is retried
+/// once on a fresh connection. Errors: kInvalidArgument (URL), kTimeout, kCancelled (the awaiting
+/// coroutine was cancelled, or on_data returned false), kTooLarge, kIo (everything else).
+///
+/// All calls must come from coroutines running on `executor`. In-flight requests keep the pool
+/// alive, so destroying the HttpClient early is safe.
+class HttpClient {
+ public:
+  explicit HttpClient(asio::any_io_executor executor, std::size_t max_idle_per_host = 64);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Sends the request and buffers the whole response body.
+  asio::awaitable<Result<ClientResponse>> request(ClientRequest request);
+  /// Streams the response body to on_data as it arrives (chunked encoding removed). Return false
+  /// from on_data to abort: the connection is closed and the result is kCancelled.
+  asio::awaitable<Result<ClientResponse>> stream(ClientRequest request,
+                                                 std::function<bool(std::string_view)> on_data);
+
+  /// TCP connections opened so far (a measure of pool reuse).
+  std::uint64_t connections_opened() const;
+  /// Idle pooled connections, over all hosts.
+  std::size_t idle_connections() const;
+
+ private:
+  std::shared_ptr<detail::ClientState> state_;
+};
+
+}  // namespace sluice::net

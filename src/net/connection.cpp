@@ -1,0 +1,294 @@
+#include "net/connection.h"
+
+#include "core/log.h"
+#include "net/asio.h"
+#include "net/error_body.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <string_view>
+#include <utility>
+
+namespace sluice::net::detail {
+namespace {
+
+namespace beast = boost::beast;
+using boost::system::error_code;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+// The first read of a request; small requests (most API calls) arrive in one go.
+constexpr std::size_t kFirstReadBytes = 4096;
+// Extra capacity reserved behind request bodies so that simdjson can parse them without a copy.
+constexpr std::size_t kBodyPadding = 64;
+// After an error response we half-close and drain for a while, so that unread request bytes do not
+// make the kernel reset the connection before the client has read our response.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kLingerMaxBytes = 1 << 20;
+constexpr std::size_t kLingerReadBytes = 16 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool is_http_error(const error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_method).category();
+}
+
+bool expects_continue(const Request& request) {
+  auto it = request.find(http::field::expect);
+  return it != request.end() && beast::iequals(it->value(), "100-continue");
+}
+
+}  // namespace
+
+Connection::Connection(std::shared_ptr<ServerState> state, std::size_t worker, std::uint64_t id,
+                       asio::ip::tcp::socket socket)
+    : state_(std::move(state)), worker_(worker), id_(id), stream_(std::move(socket)) {}
+
+Connection::~Connection() { state_->detach(*this); }
+
+asio::awaitable<void> Connection::run(std::shared_ptr<Connection> self) {
+  try {
+    co_await self->serve();
+  } catch (const std::exception& e) {
+    // Cancellation during shutdown lands here too; either way the session is over.
+    log::debug("net: connection {} ended: {}", self->id_, e.what());
+  }
+  self->finish();
+}
+
+asio::awaitable<void> Connection::serve() {
+  const ServerLimits& limits = state_->limits();
+  const auto header_limit = static_cast<std::uint32_t>(
+      std::min<std::size_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max()));
+  for (;;) {
+    if (buffer_.size() == 0) {
+      if (state_->draining()) co_return;
+      // Idle: wait for the first byte of the next request under the idle timeout, so that the read
+      // timeout below measures only how long the request itself takes to arrive.
+      idle_ = true;
+      stream_.expires_after(limits.idle_timeout);
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstReadBytes), kUseTuple);
+      idle_ = false;
+      if (ec) co_return;  // end of stream, idle timeout, reset, or shutdown closing idle connections
+      buffer_.commit(n);
+    }
+
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(header_limit);
+    parser.body_limit(limits.max_body_bytes);
+    stream_.expires_after(limits.read_timeout);
+    {
+      auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
+      if (ec) {
+        co_await reject(ec);
+        co_return;
+      }
+    }
+    if (!parser.is_done()) {
+      if (buffer_.size() == 0 && expects_continue(parser.get())) {
+        auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kUseTuple);
+        if (ec) co_return;
+      }
+      if (auto length = parser.content_length(); length && *length > 0) {
+        parser.get().body().reserve(static_cast<std::size_t>(*length) + kBodyPadding);
+      }
+      auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, kUseTuple);
+      if (ec) {
+        co_await reject(ec);
+        co_return;
+      }
+    }
+    stream_.expires_never();
+
+    Exchange exchange(*this, parser.release());
+    if (!co_await run_handler(exchange)) co_return;
+  }
+}
+
+asio::awaitable<bool> Connection::run_handler(Exchange& exchange) {
+  bool threw = false;
+  in_handler_ = true;
+  try {
+    co_await state_->handler()(exchange);
+  } catch (const std::exception& e) {
+    threw = true;
+    log::debug("net: connection {} handler for {} failed: {}", id_, exchange.request().target(), e.what());
+  }
+  in_handler_ = false;
+  stop_watch();
+  if (aborted_ || !writable()) co_return false;
+  if (!exchange.response_started()) {
+    Response response = error_response(http::status::internal_server_error,
+                                       threw ? "internal error while handling the request"
+                                             : "the handler produced no response");
+    if (!co_await exchange.respond(std::move(response))) co_return false;
+  }
+  co_return exchange.response_complete() && exchange.keep_alive() && !state_->draining();
+}
+
+asio::awaitable<void> Connection::reject(error_code ec) {
+  const ServerLimits& limits = state_->limits();
+  Response response;
+  if (ec == http::error::header_limit) {
+    response = error_response(http::status::request_header_fields_too_large,
+                              "request header exceeds " + std::to_string(limits.max_header_bytes) + " bytes",
+                              "request_header_too_large");
+  } else if (ec == http::error::body_limit) {
+    response = error_response(http::status::payload_too_large,
+                              "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes",
+                              "request_too_large");
+  } else if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    response = error_response(http::status::bad_request, "malformed HTTP request: " + ec.message(),
+                              "invalid_http_request");
+  } else {
+    co_return;  // the peer closed, timed out or reset: nobody to answer
+  }
+  response.keep_alive(false);
+  stream_.expires_after(limits.write_timeout);
+  auto [wec, n] = co_await http::async_write(stream_, response, kUseTuple);
+  if (wec) co_return;
+  co_await linger();
+}
+
+asio::awaitable<void> Connection::linger() {
+  error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  stream_.expires_after(kLingerTime);
+  std::size_t discarded = 0;
+  while (discarded < kLingerMaxBytes) {
+    // prepare() without commit(): the bytes are read and dropped.
+    auto [rec, n] = co_await stream_.async_read_some(buffer_.prepare(kLingerReadBytes), kUseTuple);
+    if (rec) break;
+    discarded += n;
+  }
+}
+
+void Connection::finish() {
+  stop_watch();
+  if (!closed_) {
+    error_code ec;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    close_socket();
+  }
+  state_->detach(*this);
+  state_->connection_finished(worker_);
+}
+
+void Connection::close_if_idle() {
+  if (!idle_) return;
+  error_code ec;
+  stream_.socket().cancel(ec);
+}
+
+void Connection::abort() {
+  aborted_ = true;
+  cancel_.emit(asio::cancellation_type::terminal);
+  close_socket();
+}
+
+void Connection::close_socket() {
+  if (closed_) return;
+  closed_ = true;
+  stream_.close();
+}
+
+void Connection::drop() {
+  if (closed_) return;
+  error_code ec;
+  // Linger with timeout 0: close() sends a reset instead of a FIN.
+  stream_.socket().set_option(asio::socket_base::linger(true, 0), ec);
+  close_socket();
+  gone_ = true;
+  gone_callback_ = nullptr;  // we closed it ourselves; that is not the client going away
+}
+
+asio::awaitable<bool> Connection::write_response(Response& response) {
+  if (!writable()) co_return false;
+  stream_.expires_after(state_->limits().write_timeout);
+  auto [ec, n] = co_await http::async_write(stream_, response, kUseTuple);
+  if (ec) {
+    write_failed();
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> Connection::write_buffers(std::array<asio::const_buffer, 3> buffers) {
+  if (!writable()) co_return false;
+  stream_.expires_after(state_->limits().write_timeout);
+  auto [ec, n] = co_await asio::async_write(stream_, buffers, kUseTuple);
+  if (ec) {
+    write_failed();
+    co_return false;
+  }
+  co_return true;
+}
+
+void Connection::write_failed() {
+  if (gone_) return;
+  gone_ = true;
+  if (gone_callback_ && in_handler_) {
+    // Posted, not called: we are inside the handler's own write and must not re-enter it.
+    asio::post(stream_.get_executor(), std::exchange(gone_callback_, nullptr));
+  }
+}
+
+void Connection::watch_for_disconnect(std::function<void()> callback) {
+  if (gone_) {
+    if (callback) asio::post(stream_.get_executor(), std::move(callback));
+    return;
+  }
+  gone_callback_ = std::move(callback);
+  if (watching_ || closed_) return;
+  watching_ = true;
+  const std::uint64_t generation = ++watch_generation_;
+  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                              [self = shared_from_this(), generation](const error_code& ec) {
+                                self->on_readable(ec, generation);
+                              });
+}
+
+void Connection::on_readable(const error_code& ec, std::uint64_t generation) {
+  if (generation != watch_generation_ || !watching_) return;  // a stale wait from an earlier request
+  if (!ec) {
+    char byte = 0;
+    const ssize_t r = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (r > 0) {
+      // Pipelined bytes: the client is still there. We cannot see past them without reading, so the
+      // watch ends here; the next request will find out whether the peer closed.
+      watching_ = false;
+      return;
+    }
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      watching_ = false;
+      watch_for_disconnect(std::exchange(gone_callback_, nullptr));  // spurious wake-up: re-arm
+      return;
+    }
+    // r == 0: orderly shutdown by the peer; r < 0: reset or another socket error.
+  } else if (ec == asio::error::operation_aborted) {
+    watching_ = false;
+    return;
+  }
+  watching_ = false;
+  if (closed_ || gone_) return;
+  gone_ = true;
+  if (auto callback = std::exchange(gone_callback_, nullptr); callback && in_handler_) callback();
+}
+
+void Connection::stop_watch() {
+  gone_callback_ = nullptr;
+  if (!watching_) return;
+  watching_ = false;
+  ++watch_generation_;
+  if (!closed_) {
+    error_code ec;
+    stream_.socket().cancel(ec);  // only the readiness wait is pending while no handler runs
+  }
+}
+
+}  // namespace sluice::net::detail
