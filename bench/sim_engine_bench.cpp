@@ -33,7 +33,8 @@ void BM_DecodeStep(benchmark::State& state) {
   auto profile = sim::find_profile("llama-3.1-8b-h100").value();
   auto config = sim::EngineConfig::from_profile(profile);
   config.max_num_seqs = static_cast<int>(running);
-  config.num_gpu_blocks = 1 << 20;
+  config.num_gpu_blocks = 1 << 21;
+  config.max_model_len = 1 << 20;
   sim::Engine engine(config);
   CountingSink sink;
   TimePoint now{};
@@ -41,8 +42,11 @@ void BM_DecodeStep(benchmark::State& state) {
     sim::SeqRequest r;
     r.id = i + 1;
     r.prompt_tokens = prompt_of(i, 128);
-    r.output_tokens = 1u << 30 >> 8;
-    (void)engine.add(std::move(r), now);
+    r.output_tokens = 200000;  // never finishes during the benchmark
+    if (!engine.add(std::move(r), now).ok()) {
+      state.SkipWithError("add failed");
+      return;
+    }
   }
   // Prefill everything first.
   for (int i = 0; i < 1000 && engine.state().running < running; ++i) {
@@ -56,7 +60,7 @@ void BM_DecodeStep(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(sink.tokens));
   state.counters["running"] = static_cast<double>(engine.state().running);
 }
-BENCHMARK(BM_DecodeStep)->Arg(16)->Arg(256)->Arg(2048);
+BENCHMARK(BM_DecodeStep)->Arg(256)->Arg(2048);
 
 // Whole requests through the fixed zero-latency profile: admission, prefix lookup, 100 tokens, free.
 void BM_FixedProfileRequests(benchmark::State& state) {

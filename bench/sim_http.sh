@@ -40,8 +40,8 @@ free_port() {  # a port nobody listens on
 wait_port() { for _ in $(seq 100); do curl -s "http://127.0.0.1:$1$2" >/dev/null && return 0; sleep 0.05; done; return 1; }
 
 SIM_PORT=$(free_port)
-"$SLUICE" sim --host 127.0.0.1 --port "$SIM_PORT" --model bench --profile fixed --ttft-ms 0 \
-  --itl-ms 0 --workers 1 --num-gpu-blocks 100000 --max-waiting 100000 --log-level warn >/dev/null &
+"$SLUICE" --log-level warn sim --host 127.0.0.1 --port "$SIM_PORT" --model bench --profile fixed --ttft-ms 0 \
+  --itl-ms 0 --workers 1 --num-gpu-blocks 100000 --max-waiting 100000 >/dev/null &
 pids+=($!)
 SIM_PID=$!
 wait_port "$SIM_PORT" /health
@@ -105,8 +105,8 @@ awk -v a="$chat_rps" -v b="$nginx_rps" 'BEGIN {printf "%-44s %12.2f\n", "ratio s
 
 echo "== 2,000 concurrent open streams (itl 20 ms, 500 tokens each) =="
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true
-"$SLUICE" sim --host 127.0.0.1 --port "$SIM_PORT" --model bench --profile fixed --ttft-ms 0 \
-  --itl-ms 20 --workers 1 --num-gpu-blocks 100000 --max-waiting 100000 --log-level warn >/dev/null &
+"$SLUICE" --log-level warn sim --host 127.0.0.1 --port "$SIM_PORT" --model bench --profile fixed --ttft-ms 0 \
+  --itl-ms 20 --workers 1 --num-gpu-blocks 100000 --max-waiting 100000 >/dev/null &
 pids+=($!)
 SIM_PID=$!
 wait_port "$SIM_PORT" /health

@@ -88,6 +88,13 @@ Result<sim::SimOptions> build_sim_options(const SimFlags& f) {
   override_with(f.num_gpu_blocks, options.engine.num_gpu_blocks);
   override_with(f.max_loras, options.engine.max_loras);
   override_with(f.max_model_len, options.engine.max_model_len);
+  // A small --num-gpu-blocks without --max-model-len: shrink the context to what the cache holds
+  // (vLLM would refuse to start; for a simulator the intent is clear).
+  const long long cache_tokens =
+      static_cast<long long>(options.engine.num_gpu_blocks) * options.engine.block_size;
+  if (f.max_model_len == 0 && cache_tokens < options.engine.max_model_len) {
+    options.engine.max_model_len = static_cast<int>(cache_tokens);
+  }
   options.engine.max_waiting = f.max_waiting;
   options.engine.enable_prefix_caching = !f.no_prefix_caching;
   options.seed = f.seed;
@@ -99,6 +106,9 @@ Result<sim::SimOptions> build_sim_options(const SimFlags& f) {
   options.failures.error_rate = f.error_rate;
   options.failures.drop_rate = f.drop_rate;
   options.failures.added_latency = from_millis(f.added_latency_ms);
+  if (auto valid = options.engine.validate(); !valid.ok()) {
+    return std::move(valid).error();
+  }
   options.limits.max_body_bytes = f.max_body_bytes;
   options.shutdown_grace = from_seconds(f.shutdown_grace_s);
   return options;

@@ -23,19 +23,22 @@ using OnData = std::function<bool(std::string_view)>;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kStreamReadBytes = 16 * 1024;
 
-Error transport_error(const error_code& ec, TimePoint deadline, std::string_view step, const HttpUrl& url) {
+Error transport_error(const error_code& ec, TimePoint deadline, std::string_view step,
+                      const HttpUrl& url) {
   std::string where = std::string(step) + " " + url.host_header;
   if (ec == beast::error::timeout || SteadyClock::now() >= deadline) {
     return make_error(ErrorCode::kTimeout, where + ": deadline exceeded");
   }
-  if (ec == asio::error::operation_aborted) return make_error(ErrorCode::kCancelled, where + ": cancelled");
+  if (ec == asio::error::operation_aborted)
+    return make_error(ErrorCode::kCancelled, where + ": cancelled");
   return make_error(ErrorCode::kIo, where + ": " + ec.message());
 }
 
 // What a server that closed an idle keep-alive connection looks like to the next request on it.
 bool is_stale_connection_error(const error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
+  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::ssl::error::stream_truncated;
 }
 
 struct Attempt {
@@ -46,8 +49,9 @@ struct Attempt {
 
 // Awaited directly by perform(), which owns every referenced object for the duration.
 template <typename Stream>
-asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connection, const Request& message,
-                                     const HttpUrl& url, const OnData* on_data, TimePoint deadline,
+asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connection,
+                                     const Request& message, const HttpUrl& url,
+                                     const OnData* on_data, TimePoint deadline,
                                      std::size_t max_body) {
   Attempt attempt;
   auto& buffer = connection.buffer();
@@ -67,10 +71,11 @@ asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connectio
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUseTuple);
     if (ec) {
       attempt.retry = !parser.got_some() && is_stale_connection_error(ec);
-      attempt.result = ec == http::error::body_limit
-                           ? make_error(ErrorCode::kTooLarge, "response from " + url.host_header + " exceeds " +
-                                                                  std::to_string(max_body) + " bytes")
-                           : transport_error(ec, deadline, "reading response from", url);
+      attempt.result =
+          ec == http::error::body_limit
+              ? make_error(ErrorCode::kTooLarge, "response from " + url.host_header + " exceeds " +
+                                                     std::to_string(max_body) + " bytes")
+              : transport_error(ec, deadline, "reading response from", url);
       co_return attempt;
     }
     attempt.reusable = parser.keep_alive() && buffer.size() == 0;
@@ -108,7 +113,8 @@ asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connectio
     }
     const std::size_t got = sizeof chunk - parser.get().body().size;
     if (got > 0 && !(*on_data)(std::string_view(chunk, got))) {
-      attempt.result = make_error(ErrorCode::kCancelled, "response from " + url.host_header + " aborted by the caller");
+      attempt.result = make_error(ErrorCode::kCancelled,
+                                  "response from " + url.host_header + " aborted by the caller");
       co_return attempt;
     }
   }
@@ -117,8 +123,8 @@ asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connectio
   co_return attempt;
 }
 
-asio::awaitable<Result<std::unique_ptr<ClientConnection>>> connect(std::shared_ptr<ClientState> state, HttpUrl url,
-                                                                   TimePoint deadline, bool verify_tls) {
+asio::awaitable<Result<std::unique_ptr<ClientConnection>>> connect(
+    std::shared_ptr<ClientState> state, HttpUrl url, TimePoint deadline, bool verify_tls) {
   using namespace asio::experimental::awaitable_operators;
   std::vector<tcp::endpoint> endpoints;
   error_code ec;
@@ -129,8 +135,9 @@ asio::awaitable<Result<std::unique_ptr<ClientConnection>>> connect(std::shared_p
   } else {
     tcp::resolver resolver(state->executor());
     asio::steady_timer timer(state->executor(), deadline);
-    auto outcome = co_await (resolver.async_resolve(url.host, std::to_string(url.port), kUseTuple) ||
-                             timer.async_wait(kUseTuple));
+    auto outcome =
+        co_await (resolver.async_resolve(url.host, std::to_string(url.port), kUseTuple) ||
+                  timer.async_wait(kUseTuple));
     if (outcome.index() == 1) {
       co_return make_error(ErrorCode::kTimeout, "resolving " + url.host + ": deadline exceeded");
     }
@@ -153,8 +160,9 @@ asio::awaitable<Result<std::unique_ptr<ClientConnection>>> connect(std::shared_p
     auto& tls = connection->tls();
     // SNI carries names only, never address literals (RFC 6066 section 3).
     // SSL_set_tlsext_host_name is a macro with a C cast; this is its expansion.
-    if (!address_literal && SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                                     const_cast<char*>(url.host.c_str())) != 1) {
+    if (!address_literal &&
+        SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(url.host.c_str())) != 1) {
       co_return make_error(ErrorCode::kIo, "cannot set TLS server name " + url.host);
     }
     if (verify_tls) {
@@ -169,8 +177,8 @@ asio::awaitable<Result<std::unique_ptr<ClientConnection>>> connect(std::shared_p
   co_return std::move(connection);
 }
 
-asio::awaitable<Result<ClientResponse>> perform(std::shared_ptr<ClientState> state, ClientRequest request,
-                                                OnData on_data) {
+asio::awaitable<Result<ClientResponse>> perform(std::shared_ptr<ClientState> state,
+                                                ClientRequest request, OnData on_data) {
   auto url = parse_http_url(request.url);
   if (!url) co_return std::move(url).error();
   const TimePoint deadline = SteadyClock::now() + request.timeout;
@@ -204,23 +212,25 @@ asio::awaitable<Result<ClientResponse>> perform(std::shared_ptr<ClientState> sta
       connection->tcp().expires_at(deadline);
       Attempt attempt;
       if (connection->is_tls()) {
-        attempt = co_await exchange_on(connection->tls(), *connection, message, *url, data_callback, deadline,
-                                       request.max_response_bytes);
+        attempt = co_await exchange_on(connection->tls(), *connection, message, *url, data_callback,
+                                       deadline, request.max_response_bytes);
       } else {
-        attempt = co_await exchange_on(connection->plain(), *connection, message, *url, data_callback, deadline,
-                                       request.max_response_bytes);
+        attempt = co_await exchange_on(connection->plain(), *connection, message, *url,
+                                       data_callback, deadline, request.max_response_bytes);
       }
       if (attempt.result.ok()) {
         if (attempt.reusable) state->give_back(std::move(connection));
         co_return std::move(attempt.result);
       }
-      // The server may have closed a pooled connection just as we reused it: one retry on a new one.
+      // The server may have closed a pooled connection just as we reused it: one retry on a new
+      // one.
       if (reused && attempt.retry && attempt_number == 0 && SteadyClock::now() < deadline) continue;
       co_return std::move(attempt.result);
     }
   } catch (const boost::system::system_error& e) {
     // The awaiting coroutine was cancelled: Asio throws at the next co_await.
-    cancelled = make_error(ErrorCode::kCancelled, "request to " + url->host_header + " cancelled: " + e.what());
+    cancelled = make_error(ErrorCode::kCancelled,
+                           "request to " + url->host_header + " cancelled: " + e.what());
   }
   co_return std::move(*cancelled);
 }
@@ -236,8 +246,8 @@ asio::awaitable<Result<ClientResponse>> HttpClient::request(ClientRequest reques
   return perform(state_, std::move(request), nullptr);
 }
 
-asio::awaitable<Result<ClientResponse>> HttpClient::stream(ClientRequest request,
-                                                           std::function<bool(std::string_view)> on_data) {
+asio::awaitable<Result<ClientResponse>> HttpClient::stream(
+    ClientRequest request, std::function<bool(std::string_view)> on_data) {
   return perform(state_, std::move(request), std::move(on_data));
 }
 

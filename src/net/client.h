@@ -1,5 +1,6 @@
 // HTTP/1.1 client for upstream calls (gateway -> model server, bench -> target), with a keep-alive
-// connection pool. Coroutine-based; one HttpClient per executor (worker), never shared across threads.
+// connection pool. Coroutine-based; one HttpClient per executor (worker), never shared across
+// threads.
 #pragma once
 
 #include "core/clock.h"
@@ -19,12 +20,14 @@ namespace sluice::net {
 
 struct ClientRequest {
   http::verb method = http::verb::get;
-  /// http://host:port/path?query, or https:// (OpenSSL; the certificate is checked only if verify_tls).
+  /// http://host:port/path?query, or https:// (OpenSSL; the certificate is checked only if
+  /// verify_tls).
   std::string url;
   std::string body;
   /// Sent as given, after Host and User-Agent (a "Host" entry replaces the URL's).
   HeaderList headers;
-  /// Whole-exchange deadline: resolve, connect, TLS handshake, write and read (streamed body included).
+  /// Whole-exchange deadline: resolve, connect, TLS handshake, write and read (streamed body
+  /// included).
   Duration timeout = std::chrono::seconds(30);
   /// https: verify the certificate chain against the system CAs and the host name.
   bool verify_tls = false;

@@ -1,8 +1,7 @@
 #include "net/client_pool.h"
 
-#include <sys/socket.h>
-
 #include <cerrno>
+#include <sys/socket.h>
 
 namespace sluice::net::detail {
 

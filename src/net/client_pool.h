@@ -21,7 +21,8 @@ class ClientConnection {
  public:
   using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
-  ClientConnection(asio::any_io_executor executor, std::string pool_key, asio::ssl::context* tls_context);
+  ClientConnection(asio::any_io_executor executor, std::string pool_key,
+                   asio::ssl::context* tls_context);
   ClientConnection(const ClientConnection&) = delete;
   ClientConnection& operator=(const ClientConnection&) = delete;
 

@@ -4,8 +4,6 @@
 #include "net/asio.h"
 #include "net/error_body.h"
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -13,6 +11,7 @@
 #include <exception>
 #include <limits>
 #include <string_view>
+#include <sys/socket.h>
 #include <utility>
 
 namespace sluice::net::detail {
@@ -73,7 +72,8 @@ asio::awaitable<void> Connection::serve() {
       stream_.expires_after(limits.idle_timeout);
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstReadBytes), kUseTuple);
       idle_ = false;
-      if (ec) co_return;  // end of stream, idle timeout, reset, or shutdown closing idle connections
+      if (ec)
+        co_return;  // end of stream, idle timeout, reset, or shutdown closing idle connections
       buffer_.commit(n);
     }
 
@@ -116,15 +116,16 @@ asio::awaitable<bool> Connection::run_handler(Exchange& exchange) {
     co_await state_->handler()(exchange);
   } catch (const std::exception& e) {
     threw = true;
-    log::debug("net: connection {} handler for {} failed: {}", id_, exchange.request().target(), e.what());
+    log::debug("net: connection {} handler for {} failed: {}", id_, exchange.request().target(),
+               e.what());
   }
   in_handler_ = false;
   stop_watch();
   if (aborted_ || !writable()) co_return false;
   if (!exchange.response_started()) {
-    Response response = error_response(http::status::internal_server_error,
-                                       threw ? "internal error while handling the request"
-                                             : "the handler produced no response");
+    Response response = error_response(
+        http::status::internal_server_error,
+        threw ? "internal error while handling the request" : "the handler produced no response");
     if (!co_await exchange.respond(std::move(response))) co_return false;
   }
   co_return exchange.response_complete() && exchange.keep_alive() && !state_->draining();
@@ -134,14 +135,17 @@ asio::awaitable<void> Connection::reject(error_code ec) {
   const ServerLimits& limits = state_->limits();
   Response response;
   if (ec == http::error::header_limit) {
-    response = error_response(http::status::request_header_fields_too_large,
-                              "request header exceeds " + std::to_string(limits.max_header_bytes) + " bytes",
-                              "request_header_too_large");
+    response = error_response(
+        http::status::request_header_fields_too_large,
+        "request header exceeds " + std::to_string(limits.max_header_bytes) + " bytes",
+        "request_header_too_large");
   } else if (ec == http::error::body_limit) {
-    response = error_response(http::status::payload_too_large,
-                              "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes",
-                              "request_too_large");
-  } else if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    response =
+        error_response(http::status::payload_too_large,
+                       "request body exceeds " + std::to_string(limits.max_body_bytes) + " bytes",
+                       "request_too_large");
+  } else if (is_http_error(ec) && ec != http::error::end_of_stream &&
+             ec != http::error::partial_message) {
     response = error_response(http::status::bad_request, "malformed HTTP request: " + ec.message(),
                               "invalid_http_request");
   } else {
@@ -254,7 +258,8 @@ void Connection::watch_for_disconnect(std::function<void()> callback) {
 }
 
 void Connection::on_readable(const error_code& ec, std::uint64_t generation) {
-  if (generation != watch_generation_ || !watching_) return;  // a stale wait from an earlier request
+  if (generation != watch_generation_ || !watching_)
+    return;  // a stale wait from an earlier request
   if (!ec) {
     char byte = 0;
     const ssize_t r = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);

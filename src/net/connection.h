@@ -70,11 +70,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::function<void()> gone_callback_;
   std::uint64_t watch_generation_ = 0;
   bool watching_ = false;
-  bool idle_ = false;       // waiting for the first byte of a request
+  bool idle_ = false;  // waiting for the first byte of a request
   bool in_handler_ = false;
-  bool gone_ = false;       // the client can no longer receive anything
-  bool closed_ = false;     // our socket is closed
-  bool aborted_ = false;    // shutdown cancelled this connection
+  bool gone_ = false;     // the client can no longer receive anything
+  bool closed_ = false;   // our socket is closed
+  bool aborted_ = false;  // shutdown cancelled this connection
 };
 
 }  // namespace sluice::net::detail

@@ -11,7 +11,8 @@
 namespace sluice::net {
 
 /// {"error":{"message":...,"type":...,"param":null,"code":...}}; `code` empty -> null.
-std::string openai_error_json(std::string_view message, std::string_view type, std::string_view code = {});
+std::string openai_error_json(std::string_view message, std::string_view type,
+                              std::string_view code = {});
 
 /// A complete JSON error response: "invalid_request_error" for 4xx, "server_error" for 5xx.
 Response error_response(http::status status, std::string_view message, std::string_view code = {});

@@ -35,6 +35,8 @@ asio::awaitable<bool> Exchange::respond(Response response) {
   response.version(request_.version() == 10 ? 10 : 11);
   response.keep_alive(keep_alive_);
   response.prepare_payload();
+  // A HEAD response announces the length a GET would have but carries no body.
+  if (request_.method() == http::verb::head) response.body().clear();
   complete_ = co_await connection_.write_response(response);
   co_return complete_;
 }
@@ -67,14 +69,16 @@ asio::awaitable<bool> Exchange::write_chunk(std::string data) {
   if (phase_ != Phase::kStreaming) co_return false;
   if (data.empty()) co_return !client_gone();
   if (!chunked_) {
-    co_return co_await connection_.write_buffers({asio::buffer(data), asio::const_buffer(), asio::const_buffer()});
+    co_return co_await connection_.write_buffers(
+        {asio::buffer(data), asio::const_buffer(), asio::const_buffer()});
   }
   char size_line[24];
   char* end = std::to_chars(size_line, size_line + 16, data.size(), 16).ptr;
   *end++ = '\r';
   *end++ = '\n';
   co_return co_await connection_.write_buffers(
-      {asio::buffer(size_line, static_cast<std::size_t>(end - size_line)), asio::buffer(data), asio::buffer(kCrlf)});
+      {asio::buffer(size_line, static_cast<std::size_t>(end - size_line)), asio::buffer(data),
+       asio::buffer(kCrlf)});
 }
 
 asio::awaitable<bool> Exchange::end_stream() {
@@ -84,7 +88,8 @@ asio::awaitable<bool> Exchange::end_stream() {
     complete_ = connection_.writable();
     co_return complete_;
   }
-  complete_ = co_await connection_.write_buffers({asio::buffer(kLastChunk), asio::const_buffer(), asio::const_buffer()});
+  complete_ = co_await connection_.write_buffers(
+      {asio::buffer(kLastChunk), asio::const_buffer(), asio::const_buffer()});
   co_return complete_;
 }
 

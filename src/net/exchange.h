@@ -40,8 +40,9 @@ class Exchange {
   /// Unique per server process, for logs and tests (e.g. proving that a connection was reused).
   std::uint64_t connection_id() const;
 
-  /// Sends a complete response: sets the HTTP version, Content-Length, and keep-alive as the request
-  /// asked (forced off while the server drains). false if the client is gone or a response was sent.
+  /// Sends a complete response: sets the HTTP version, Content-Length, and keep-alive as the
+  /// request asked (forced off while the server drains). false if the client is gone or a response
+  /// was sent.
   asio::awaitable<bool> respond(Response response);
 
   /// Starts a chunked response (Transfer-Encoding: chunked); pass "text/event-stream" for SSE.

@@ -1,5 +1,5 @@
-// Names shared by every part of src/net: the Asio/Beast namespace aliases and the HTTP message types
-// that handlers and clients see. src/net is the only module that includes Boost.Asio/Beast.
+// Names shared by every part of src/net: the Asio/Beast namespace aliases and the HTTP message
+// types that handlers and clients see. src/net is the only module that includes Boost.Asio/Beast.
 #pragma once
 
 #include "net/asio.h"

@@ -5,10 +5,9 @@
 #include "net/connection.h"
 #include "net/server_state.h"
 
-#include <sys/socket.h>
-
 #include <chrono>
 #include <exception>
+#include <sys/socket.h>
 #include <vector>
 
 namespace sluice::net {
@@ -33,7 +32,8 @@ void log_exception(std::exception_ptr e, const char* what) {
 
 asio::awaitable<void> accept_loop(std::shared_ptr<detail::ServerState> state, std::size_t worker,
                                   tcp::acceptor acceptor) {
-  if (state->draining()) co_return;  // shutdown overtook listen(); the acceptor closes with the frame
+  if (state->draining())
+    co_return;  // shutdown overtook listen(); the acceptor closes with the frame
   state->add_acceptor(worker, &acceptor);
   auto executor = co_await asio::this_coro::executor;
   for (;;) {
@@ -48,19 +48,19 @@ asio::awaitable<void> accept_loop(std::shared_ptr<detail::ServerState> state, st
     if (state->draining()) break;  // accepted just before the acceptor closed: refuse it
     error_code option_ec;
     socket.set_option(tcp::no_delay(true), option_ec);  // tokens must not wait for Nagle
-    auto connection = std::make_shared<detail::Connection>(state, worker, state->next_connection_id(),
-                                                           std::move(socket));
+    auto connection = std::make_shared<detail::Connection>(
+        state, worker, state->next_connection_id(), std::move(socket));
     state->attach(*connection);
     asio::co_spawn(executor, detail::Connection::run(connection),
-                   asio::bind_cancellation_slot(connection->cancellation_slot(),
-                                                [connection](std::exception_ptr e) {
-                                                  log_exception(e, "connection");
-                                                }));
+                   asio::bind_cancellation_slot(
+                       connection->cancellation_slot(),
+                       [connection](std::exception_ptr e) { log_exception(e, "connection"); }));
   }
   state->remove_acceptor(worker, &acceptor);
 }
 
-Result<tcp::endpoint> listen_endpoint(asio::io_context& context, const std::string& host, std::uint16_t port) {
+Result<tcp::endpoint> listen_endpoint(asio::io_context& context, const std::string& host,
+                                      std::uint16_t port) {
   if (host.empty() || host == "*") return tcp::endpoint(tcp::v4(), port);
   error_code ec;
   auto address = asio::ip::make_address(host, ec);
@@ -68,28 +68,35 @@ Result<tcp::endpoint> listen_endpoint(asio::io_context& context, const std::stri
   tcp::resolver resolver(context);
   auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
   if (ec || results.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "cannot resolve listen address '" + host + "': " + ec.message(),
-                      "host");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "cannot resolve listen address '" + host + "': " + ec.message(), "host");
   }
   return results.begin()->endpoint();
 }
 
-Result<tcp::acceptor> open_acceptor(asio::io_context& context, const tcp::endpoint& endpoint) {
+// `share_port`: set SO_REUSEPORT so that every worker can bind the same port. A lone acceptor does
+// not set it, so that a second process asking for the same port fails instead of silently sharing.
+Result<tcp::acceptor> open_acceptor(asio::io_context& context, const tcp::endpoint& endpoint,
+                                    bool share_port, bool listen = true) {
   tcp::acceptor acceptor(context);
   error_code ec;
   auto fail = [&](const char* step) -> Result<tcp::acceptor> {
-    return make_error(ErrorCode::kIo, std::string(step) + " " + endpoint.address().to_string() + ":" +
-                                          std::to_string(endpoint.port()) + ": " + ec.message());
+    return make_error(ErrorCode::kIo, std::string(step) + " " + endpoint.address().to_string() +
+                                          ":" + std::to_string(endpoint.port()) + ": " +
+                                          ec.message());
   };
   if (acceptor.open(endpoint.protocol(), ec); ec) return fail("open");
-  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) return fail("SO_REUSEADDR on");
+  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec)
+    return fail("SO_REUSEADDR on");
   // Every worker binds the same port; the kernel spreads incoming connections across them.
   const int one = 1;
-  if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+  if (share_port &&
+      ::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
     ec.assign(errno, boost::system::system_category());
     return fail("SO_REUSEPORT on");
   }
   if (acceptor.bind(endpoint, ec); ec) return fail("bind");
+  if (!listen) return acceptor;
   if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) return fail("listen on");
   return acceptor;
 }
@@ -107,7 +114,8 @@ Result<std::uint16_t> Server::listen(std::string host, std::uint16_t port) {
   return listen_on(std::move(host), port, 0, state_->worker_count());
 }
 
-Result<std::uint16_t> Server::listen_on_worker(std::string host, std::uint16_t port, std::size_t worker) {
+Result<std::uint16_t> Server::listen_on_worker(std::string host, std::uint16_t port,
+                                               std::size_t worker) {
   if (worker >= state_->worker_count()) {
     return make_error(ErrorCode::kInvalidArgument,
                       "worker " + std::to_string(worker) + " out of range (pool has " +
@@ -117,18 +125,28 @@ Result<std::uint16_t> Server::listen_on_worker(std::string host, std::uint16_t p
   return listen_on(std::move(host), port, worker, 1);
 }
 
-Result<std::uint16_t> Server::listen_on(std::string host, std::uint16_t port, std::size_t first, std::size_t count) {
-  if (state_->shutdown_started()) return make_error(ErrorCode::kUnavailable, "server is shutting down");
+Result<std::uint16_t> Server::listen_on(std::string host, std::uint16_t port, std::size_t first,
+                                        std::size_t count) {
+  if (state_->shutdown_started())
+    return make_error(ErrorCode::kUnavailable, "server is shutting down");
   WorkerPool& pool = state_->pool();
   auto endpoint = listen_endpoint(pool.context(first), host, port);
   if (!endpoint) return std::move(endpoint).error();
+  // SO_REUSEPORT would let us join another process's listener on the same port: make sure the
+  // port is free with a plain bind first.
+  const bool share_port = count > 1;
+  if (share_port && endpoint->port() != 0) {
+    auto probe = open_acceptor(pool.context(first), *endpoint, false, false);
+    if (!probe) return std::move(probe).error();
+  }
   // Open every acceptor before starting any, so that a failure leaves nothing half-listening.
   std::vector<tcp::acceptor> acceptors;
   acceptors.reserve(count);
   for (std::size_t i = first; i < first + count; ++i) {
-    auto acceptor = open_acceptor(pool.context(i), *endpoint);
+    auto acceptor = open_acceptor(pool.context(i), *endpoint, share_port);
     if (!acceptor) return std::move(acceptor).error();
-    if (endpoint->port() == 0) endpoint->port(acceptor->local_endpoint().port());  // the rest share it
+    if (endpoint->port() == 0)
+      endpoint->port(acceptor->local_endpoint().port());  // the rest share it
     acceptors.push_back(std::move(acceptor).value());
   }
   for (std::size_t i = 0; i < count; ++i) {

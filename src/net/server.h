@@ -32,8 +32,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Listens on host:port on EVERY worker with SO_REUSEPORT (the kernel spreads connections). Port 0
-  /// picks a free port, shared by all workers. Returns the bound port. May be called before or
+  /// Listens on host:port on EVERY worker with SO_REUSEPORT (the kernel spreads connections). Port
+  /// 0 picks a free port, shared by all workers. Returns the bound port. May be called before or
   /// while the pool runs; an error (kIo, kInvalidArgument) leaves nothing listening.
   Result<std::uint16_t> listen(std::string host, std::uint16_t port);
   /// Same, on one worker only (the simulator pins each replica's listener to a worker).
@@ -52,7 +52,8 @@ class Server {
   const ServerLimits& limits() const;
 
  private:
-  Result<std::uint16_t> listen_on(std::string host, std::uint16_t port, std::size_t first, std::size_t count);
+  Result<std::uint16_t> listen_on(std::string host, std::uint16_t port, std::size_t first,
+                                  std::size_t count);
 
   std::shared_ptr<detail::ServerState> state_;
 };

@@ -1,5 +1,5 @@
-// Per-server limits on what a client may send and how long it may take. Every input that reaches the
-// server is bounded by one of these.
+// Per-server limits on what a client may send and how long it may take. Every input that reaches
+// the server is bounded by one of these.
 #pragma once
 
 #include "core/clock.h"

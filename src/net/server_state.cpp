@@ -80,7 +80,8 @@ void ServerState::shutdown(Duration grace, std::function<void()> on_done) {
   }
   const TimePoint deadline = SteadyClock::now() + grace;
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    asio::post(pool_.context(i), [self = shared_from_this(), i, deadline] { self->drain_worker(i, deadline); });
+    asio::post(pool_.context(i),
+               [self = shared_from_this(), i, deadline] { self->drain_worker(i, deadline); });
   }
 }
 

@@ -53,7 +53,9 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   std::size_t worker_count() const { return workers_.size(); }
   /// True once shutdown() was called: no new connections, no keep-alive.
   bool draining() const { return draining_.load(std::memory_order_acquire); }
-  std::uint64_t next_connection_id() { return next_connection_id_.fetch_add(1, std::memory_order_relaxed); }
+  std::uint64_t next_connection_id() {
+    return next_connection_id_.fetch_add(1, std::memory_order_relaxed);
+  }
 
   std::size_t active_connections() const;
   std::uint64_t accepted_connections() const;

@@ -12,7 +12,8 @@ void append_sse_event(std::string& out, std::string_view data) {
   for (;;) {
     const std::size_t eol = data.find_first_of("\r\n", start);
     out += "data: ";
-    out.append(data.substr(start, eol == std::string_view::npos ? std::string_view::npos : eol - start));
+    out.append(
+        data.substr(start, eol == std::string_view::npos ? std::string_view::npos : eol - start));
     out += '\n';
     if (eol == std::string_view::npos) break;
     start = eol + 1;
@@ -61,7 +62,8 @@ Status SseParser::feed(std::string_view bytes, const std::function<void(const Ev
       if (discarding_line_) break;
       line_.append(bytes.substr(pos));
       if (over_limit()) {
-        discarding_line_ = true;  // skip the rest of this line rather than parse its tail as a field
+        discarding_line_ =
+            true;  // skip the rest of this line rather than parse its tail as a field
         return too_large();
       }
       break;
@@ -93,7 +95,8 @@ Status SseParser::feed(std::string_view bytes, const std::function<void(const Ev
   return status;
 }
 
-void SseParser::process_line(std::string_view line, const std::function<void(const Event&)>& on_event) {
+void SseParser::process_line(std::string_view line,
+                             const std::function<void(const Event&)>& on_event) {
   if (at_start_) {
     at_start_ = false;
     if (line.substr(0, kBom.size()) == kBom) line.remove_prefix(kBom.size());

@@ -14,19 +14,20 @@ namespace sluice::net {
 /// "data: <data>\n\n". Data containing line breaks becomes one "data:" line per line, which a
 /// conforming parser joins back with "\n".
 std::string sse_event(std::string_view data);
-/// Appends sse_event(data) to `out` (lets a caller batch events into one buffer without temporaries).
+/// Appends sse_event(data) to `out` (lets a caller batch events into one buffer without
+/// temporaries).
 void append_sse_event(std::string& out, std::string_view data);
 
-/// Incremental text/event-stream parser. Handles \n, \r\n and \r line ends (also split across feeds),
-/// multi-line data (joined with \n), comments (lines starting with ':'), `event:` and `id:` fields,
-/// a leading UTF-8 BOM, and events split across arbitrary feed() boundaries. `retry:` and unknown
-/// fields are ignored. Events without any data line are not dispatched (as in browsers).
+/// Incremental text/event-stream parser. Handles \n, \r\n and \r line ends (also split across
+/// feeds), multi-line data (joined with \n), comments (lines starting with ':'), `event:` and `id:`
+/// fields, a leading UTF-8 BOM, and events split across arbitrary feed() boundaries. `retry:` and
+/// unknown fields are ignored. Events without any data line are not dispatched (as in browsers).
 class SseParser {
  public:
   struct Event {
     std::string event;  ///< the `event:` field; empty means the default type "message"
     std::string data;
-    std::string id;     ///< the last `id:` seen on the stream (sticky across events, per the spec)
+    std::string id;  ///< the last `id:` seen on the stream (sticky across events, per the spec)
     bool operator==(const Event&) const = default;
   };
 
@@ -49,9 +50,9 @@ class SseParser {
   std::string line_;  // an incomplete line carried over to the next feed()
   Event pending_;
   bool has_data_ = false;
-  bool skip_lf_ = false;     // the last feed ended with '\r': a leading '\n' completes that line end
+  bool skip_lf_ = false;  // the last feed ended with '\r': a leading '\n' completes that line end
   bool discarding_line_ = false;  // an over-long line is being skipped up to its end
-  bool at_start_ = true;     // nothing processed yet: a BOM may follow
+  bool at_start_ = true;          // nothing processed yet: a BOM may follow
 };
 
 }  // namespace sluice::net

@@ -10,11 +10,11 @@
 namespace sluice::net {
 
 struct HttpUrl {
-  bool tls = false;          ///< https
-  std::string host;          ///< name or address, IPv6 without brackets, for connecting and SNI
-  std::uint16_t port = 0;    ///< explicit or the scheme's default
-  std::string host_header;   ///< the Host field: host[:port] as written in the URL
-  std::string target;        ///< path and query, "/" if the URL has no path
+  bool tls = false;         ///< https
+  std::string host;         ///< name or address, IPv6 without brackets, for connecting and SNI
+  std::uint16_t port = 0;   ///< explicit or the scheme's default
+  std::string host_header;  ///< the Host field: host[:port] as written in the URL
+  std::string target;       ///< path and query, "/" if the URL has no path
   /// "http://host:port": identifies the connection pool a request may reuse.
   std::string pool_key() const;
 };

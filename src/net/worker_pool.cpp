@@ -2,11 +2,10 @@
 
 #include "core/log.h"
 
-#include <pthread.h>
-
 #include <csignal>
 #include <cstdlib>
 #include <exception>
+#include <pthread.h>
 #include <string>
 #include <thread>
 
@@ -77,7 +76,8 @@ void WorkerPool::wait_for_signal() {
       // The operator asked twice: do not wait for a graceful shutdown that may be stuck.
       std::_Exit(128 + signal_number);
     }
-    log::info("net: received signal {}, shutting down (send it again to exit at once)", signal_number);
+    log::info("net: received signal {}, shutting down (send it again to exit at once)",
+              signal_number);
     if (on_signal_) on_signal_();
     wait_for_signal();
   });

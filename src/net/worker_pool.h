@@ -23,7 +23,8 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   std::size_t size() const { return contexts_.size(); }
-  /// The io_context of worker `index` (< size()). Objects bound to it must only be used on its thread.
+  /// The io_context of worker `index` (< size()). Objects bound to it must only be used on its
+  /// thread.
   asio::io_context& context(std::size_t index) { return *contexts_[index]; }
 
   /// Runs all workers; the calling thread runs worker 0, the others get their own threads. Returns

@@ -51,7 +51,8 @@ TEST_F(ClientTest, RequestSendsMethodHeadersAndBody) {
   EXPECT_EQ(result->headers["x-custom"], "abc");
 }
 
-asio::awaitable<std::vector<Result<ClientResponse>>> sequential(HttpClient* client, std::string url, int count) {
+asio::awaitable<std::vector<Result<ClientResponse>>> sequential(HttpClient* client, std::string url,
+                                                                int count) {
   std::vector<Result<ClientResponse>> out;
   for (int i = 0; i < count; ++i) {
     ClientRequest request;
@@ -82,7 +83,8 @@ TEST_F(ClientTest, IdleConnectionClosedByServerIsNotReused) {
   ASSERT_TRUE(first[0].ok());
   // Wait (bounded) for the server's idle timeout to close the pooled connection.
   const auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (harness.server().active_connections() != 0 && std::chrono::steady_clock::now() < deadline) {
+  while (harness.server().active_connections() != 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
   }
   ASSERT_EQ(harness.server().active_connections(), 0u);
@@ -126,7 +128,8 @@ TEST_F(ClientTest, StreamDeliversChunksAsTheyArrive) {
   EXPECT_EQ(result->status, 200);
   EXPECT_TRUE(result->body.empty());
   EXPECT_EQ(pieces, (std::vector<std::string>{"first", "second", "third"}));
-  EXPECT_EQ(client_.idle_connections(), 1u) << "a completed stream returns its connection to the pool";
+  EXPECT_EQ(client_.idle_connections(), 1u)
+      << "a completed stream returns its connection to the pool";
 }
 
 asio::awaitable<void> long_stream(Exchange& exchange) {
@@ -144,7 +147,8 @@ TEST_F(ClientTest, StreamAbortedByCallbackIsCancelledAndNotPooled) {
   ClientRequest request;
   request.url = harness.url("/stream");
   int calls = 0;
-  auto result = run_on(context_, client_.stream(std::move(request), [&](std::string_view) { return ++calls < 2; }));
+  auto result = run_on(
+      context_, client_.stream(std::move(request), [&](std::string_view) { return ++calls < 2; }));
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kCancelled);
   EXPECT_EQ(calls, 2);
@@ -169,7 +173,8 @@ TEST_F(ClientTest, SseRoundTripThroughStream) {
   std::vector<std::string> events;
   bool parse_ok = true;
   auto result = run_on(context_, client_.stream(std::move(request), [&](std::string_view data) {
-    parse_ok = parse_ok && parser.feed(data, [&](const SseParser::Event& e) { events.push_back(e.data); }).ok();
+    parse_ok = parse_ok &&
+               parser.feed(data, [&](const SseParser::Event& e) { events.push_back(e.data); }).ok();
     return true;
   }));
   ASSERT_TRUE(result.ok()) << result.error().message;

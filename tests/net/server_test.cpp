@@ -28,11 +28,12 @@ Response text_response(std::string body) {
 
 // Echoes "<path> <connection id>" and the body size.
 asio::awaitable<void> echo(Exchange& exchange) {
-  std::string body = std::string(exchange.path()) + " " + std::to_string(exchange.connection_id()) + " " +
-                     std::to_string(exchange.request().body().size());
+  std::string body = std::string(exchange.path()) + " " + std::to_string(exchange.connection_id()) +
+                     " " + std::to_string(exchange.request().body().size());
   Response response = text_response(std::move(body));
   const auto& req_body = exchange.request().body();
-  if (!req_body.empty() && req_body.capacity() >= req_body.size() + 64) response.set("x-padded", "1");
+  if (!req_body.empty() && req_body.capacity() >= req_body.size() + 64)
+    response.set("x-padded", "1");
   co_await exchange.respond(std::move(response));
 }
 
@@ -56,6 +57,20 @@ TEST(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_EQ(harness.server().accepted_connections(), 1u);
 }
 
+TEST(ServerTest, HeadResponseHasLengthButNoBody) {
+  ServerHarness harness(echo);
+  RawClient client(harness.port());
+  // The GET right behind the HEAD would be misparsed if the HEAD response carried body bytes.
+  ASSERT_TRUE(client.send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n" + testing::get_request("/g")));
+  auto head = client.read_response(3000ms, true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->result(), http::status::ok);
+  EXPECT_NE((*head)[http::field::content_length], "0");
+  auto get = client.read_response();
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->body().rfind("/g ", 0), 0u) << get->body();
+}
+
 TEST(ServerTest, PostBodyIsDeliveredWithPaddingCapacity) {
   ServerHarness harness(echo);
   RawClient client(harness.port());
@@ -70,7 +85,8 @@ TEST(ServerTest, PostBodyIsDeliveredWithPaddingCapacity) {
 TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   ServerHarness harness(echo);
   RawClient client(harness.port());
-  ASSERT_TRUE(client.send(testing::get_request("/one") + testing::get_request("/two") + testing::get_request("/three")));
+  ASSERT_TRUE(client.send(testing::get_request("/one") + testing::get_request("/two") +
+                          testing::get_request("/three")));
   for (const char* path : {"/one ", "/two ", "/three "}) {
     auto response = client.read_response();
     ASSERT_TRUE(response);
@@ -88,7 +104,8 @@ TEST(ServerTest, BodyOverLimitGets413JsonErrorAndClose) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), http::status::payload_too_large);
   EXPECT_EQ((*response)[http::field::content_type], "application/json");
-  EXPECT_NE(response->body().find(R"("error":{"message":"request body exceeds 1000 bytes")"), std::string::npos)
+  EXPECT_NE(response->body().find(R"("error":{"message":"request body exceeds 1000 bytes")"),
+            std::string::npos)
       << response->body();
   EXPECT_NE(response->body().find(R"("type":"invalid_request_error")"), std::string::npos);
   EXPECT_FALSE(response->keep_alive());
@@ -149,7 +166,8 @@ TEST(ServerTest, ReadTimeoutClosesHalfSentRequest) {
   limits.read_timeout = 200ms;
   ServerHarness harness(echo, limits);
   RawClient client(harness.port());
-  ASSERT_TRUE(client.send("POST /v1/completions HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{\"half\":"));
+  ASSERT_TRUE(client.send(
+      "POST /v1/completions HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{\"half\":"));
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(client.wait_closed(3000ms));
   EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
@@ -187,7 +205,8 @@ TEST(ServerTest, HandlerExceptionGets500) {
 TEST(ServerTest, ExpectContinueGets100BeforeTheBodyIsSent) {
   ServerHarness harness(echo);
   RawClient client(harness.port());
-  ASSERT_TRUE(client.send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(client.send(
+      "POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"));
   auto interim = client.read_response();
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->result(), http::status::continue_);
@@ -204,7 +223,8 @@ constexpr std::array<const char*, 4> kStreamPieces = {"alpha ", "", "beta ", "ga
 HeaderList trace_header() { return {{"X-Trace", "t1"}}; }
 
 asio::awaitable<void> stream_three(Exchange& exchange) {
-  if (!co_await exchange.begin_stream(http::status::ok, "text/event-stream", trace_header())) co_return;
+  if (!co_await exchange.begin_stream(http::status::ok, "text/event-stream", trace_header()))
+    co_return;
   for (const char* piece : kStreamPieces) {
     if (!co_await exchange.write_chunk(piece)) co_return;
   }
@@ -245,7 +265,8 @@ struct GoneProbe {
   std::atomic<bool> fired{false};
 };
 
-asio::awaitable<void> wait_for_gone(std::shared_ptr<GoneProbe> probe, Exchange& exchange, Duration wait) {
+asio::awaitable<void> wait_for_gone(std::shared_ptr<GoneProbe> probe, Exchange& exchange,
+                                    Duration wait) {
   asio::steady_timer timer(exchange.executor(), wait);
   exchange.on_client_gone([probe, &timer] {
     probe->fired = true;
@@ -259,7 +280,8 @@ asio::awaitable<void> wait_for_gone(std::shared_ptr<GoneProbe> probe, Exchange& 
 
 TEST(ServerTest, OnClientGoneFiresWhenClientClosesMidHandler) {
   auto probe = std::make_shared<GoneProbe>();
-  ServerHarness harness([probe](Exchange& ex) { return wait_for_gone(probe, ex, std::chrono::seconds(4)); });
+  ServerHarness harness(
+      [probe](Exchange& ex) { return wait_for_gone(probe, ex, std::chrono::seconds(4)); });
   auto started = probe->handler_started.get_future();
   auto fired = probe->callback_fired.get_future();
   {
@@ -283,7 +305,8 @@ TEST(ServerTest, PipelinedRequestIsNotMistakenForDisconnect) {
   RawClient client(harness.port());
   ASSERT_TRUE(client.send(testing::get_request("/wait")));
   ASSERT_EQ(started.wait_for(3s), std::future_status::ready);
-  ASSERT_TRUE(client.send(testing::get_request("/next")));  // pipelined while /wait is in the handler
+  ASSERT_TRUE(
+      client.send(testing::get_request("/next")));  // pipelined while /wait is in the handler
   ASSERT_EQ(fired.wait_for(3s), std::future_status::ready);
   EXPECT_FALSE(fired.get());
   auto first = client.read_response();
@@ -295,7 +318,8 @@ TEST(ServerTest, PipelinedRequestIsNotMistakenForDisconnect) {
 }
 
 // Reports whether writing after close_connection_abruptly() was (wrongly) accepted.
-asio::awaitable<void> drop_after_header(std::shared_ptr<std::promise<bool>> wrote_after_drop, Exchange& exchange) {
+asio::awaitable<void> drop_after_header(std::shared_ptr<std::promise<bool>> wrote_after_drop,
+                                        Exchange& exchange) {
   co_await exchange.begin_stream(http::status::ok, "text/event-stream");
   exchange.close_connection_abruptly();
   const bool wrote = co_await exchange.write_chunk("never");
@@ -305,7 +329,8 @@ asio::awaitable<void> drop_after_header(std::shared_ptr<std::promise<bool>> wrot
 TEST(ServerTest, CloseConnectionAbruptlyDropsTheConnection) {
   auto wrote_after_drop = std::make_shared<std::promise<bool>>();
   auto wrote = wrote_after_drop->get_future();
-  ServerHarness harness([wrote_after_drop](Exchange& ex) { return drop_after_header(wrote_after_drop, ex); });
+  ServerHarness harness(
+      [wrote_after_drop](Exchange& ex) { return drop_after_header(wrote_after_drop, ex); });
   RawClient client(harness.port());
   ASSERT_TRUE(client.send(testing::get_request("/")));
   EXPECT_TRUE(client.wait_closed());
@@ -370,6 +395,18 @@ TEST(ServerTest, ListenOnAPortTakenWithoutReusePortFails) {
   EXPECT_EQ(result.error().code, ErrorCode::kIo);
   EXPECT_FALSE(server.listen("not a host name!", 0).ok());
   ::close(fd);
+}
+
+// SO_REUSEPORT must not let a second server (another process, typically) silently share a port
+// that another Sluice server already listens on: both the pinned and the all-workers paths fail.
+TEST(ServerTest, SecondServerOnTheSamePortFails) {
+  ServerHarness first(report_worker, {}, 2);
+  WorkerPool pool(2);
+  Server second(pool, report_worker);
+  auto all_workers = second.listen("127.0.0.1", first.port());
+  ASSERT_FALSE(all_workers.ok());
+  EXPECT_EQ(all_workers.error().code, ErrorCode::kIo);
+  EXPECT_FALSE(second.listen_on_worker("127.0.0.1", first.port(), 0).ok());
 }
 
 }  // namespace

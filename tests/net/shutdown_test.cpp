@@ -1,7 +1,6 @@
 // Graceful shutdown: in-flight requests finish, new connections are refused, idle connections are
 // closed at once, and handlers still running at the grace deadline are cancelled.
 #include "net/server.h"
-
 #include "test_util.h"
 
 #include <gtest/gtest.h>
@@ -63,7 +62,8 @@ TEST(ShutdownTest, InFlightRequestCompletesAndNewConnectionsAreRefused) {
   harness.server().shutdown(std::chrono::seconds(10), [&done] { done.set_value(); });
   harness.sync_worker(0);  // the drain step posted by shutdown() has run: acceptors are closed
   EXPECT_FALSE(can_connect(harness.port()));
-  EXPECT_EQ(done_future.wait_for(0s), std::future_status::timeout) << "a request is still in flight";
+  EXPECT_EQ(done_future.wait_for(0s), std::future_status::timeout)
+      << "a request is still in flight";
 
   gate->release.set();
   auto response = client.read_response();

@@ -71,7 +71,8 @@ TEST(SseParserTest, EveryFeedBoundaryGivesTheSameEvents) {
       std::vector<Event> events;
       auto collect = [&](const Event& e) { events.push_back(e); };
       ASSERT_TRUE(parser.feed(std::string_view(stream).substr(0, split), collect).ok());
-      ASSERT_TRUE(parser.feed(std::string_view(stream).substr(split, split2 - split), collect).ok());
+      ASSERT_TRUE(
+          parser.feed(std::string_view(stream).substr(split, split2 - split), collect).ok());
       ASSERT_TRUE(parser.feed(std::string_view(stream).substr(split2), collect).ok());
       ASSERT_EQ(events, expected) << "split at " << split << "/" << split2;
     }
@@ -80,13 +81,15 @@ TEST(SseParserTest, EveryFeedBoundaryGivesTheSameEvents) {
   SseParser parser;
   std::vector<Event> events;
   for (char c : stream) {
-    ASSERT_TRUE(parser.feed(std::string_view(&c, 1), [&](const Event& e) { events.push_back(e); }).ok());
+    ASSERT_TRUE(
+        parser.feed(std::string_view(&c, 1), [&](const Event& e) { events.push_back(e); }).ok());
   }
   EXPECT_EQ(events, expected);
 }
 
 TEST(SseParserTest, RoundTripsWriterOutput) {
-  const std::vector<std::string> payloads = {"plain", "multi\nline\ndata", "", R"({"choices":[{"delta":{}}]})"};
+  const std::vector<std::string> payloads = {"plain", "multi\nline\ndata", "",
+                                             R"({"choices":[{"delta":{}}]})"};
   std::string stream;
   for (const auto& p : payloads) append_sse_event(stream, p);
   SseParser parser;

@@ -10,21 +10,20 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <future>
 #include <memory>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <optional>
+#include <poll.h>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 namespace sluice::net::testing {
 
@@ -107,12 +106,13 @@ class RawClient {
   }
 
   /// Reads one complete response (an interim 100 Continue counts as one). nullopt on timeout or
-  /// if the connection closed first.
-  std::optional<Response> read_response(std::chrono::milliseconds timeout = 3000ms) {
+  /// if the connection closed first. `head`: the response to a HEAD request (no body follows).
+  std::optional<Response> read_response(std::chrono::milliseconds timeout = 3000ms,
+                                        bool head = false) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      if (auto response = try_parse(false)) return response;
-      if (eof_) return try_parse(true);
+      if (auto response = try_parse(false, head)) return response;
+      if (eof_) return try_parse(true, head);
       if (!receive_some(deadline)) return std::nullopt;
     }
   }
@@ -136,7 +136,8 @@ class RawClient {
  private:
   // Returns false on timeout; sets eof_ on FIN or error.
   bool receive_some(std::chrono::steady_clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd pfd{fd_, POLLIN, 0};
     if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -150,15 +151,17 @@ class RawClient {
     return true;
   }
 
-  std::optional<Response> try_parse(bool at_eof) {
+  std::optional<Response> try_parse(bool at_eof, bool head) {
     if (pending_.empty()) return std::nullopt;
     http::response_parser<http::string_body> parser;
     parser.eager(true);
+    parser.skip(head);
     parser.body_limit(64 * 1024 * 1024);
     boost::system::error_code ec;
     std::size_t used = 0;
     while (!parser.is_done() && used < pending_.size()) {
-      const std::size_t n = parser.put(asio::buffer(pending_.data() + used, pending_.size() - used), ec);
+      const std::size_t n =
+          parser.put(asio::buffer(pending_.data() + used, pending_.size() - used), ec);
       used += n;
       if (ec == http::error::need_more) {
         ec = {};
@@ -179,30 +182,38 @@ class RawClient {
 };
 
 /// An event a handler coroutine can co_await; set() may be called from any thread. Counts how often
-/// it was set, so a sequence of steps can wait for the n-th.
+/// it was set, so a sequence of steps can wait for the n-th. Owns no I/O object (the timer lives in
+/// the waiting coroutine), so it may outlive the io_context it posts to.
 class AsyncEvent {
  public:
-  explicit AsyncEvent(asio::any_io_executor executor) : timer_(std::move(executor)) {}
+  explicit AsyncEvent(asio::any_io_executor executor) : executor_(std::move(executor)) {}
 
   void set() {
-    asio::post(timer_.get_executor(), [this] {
+    asio::post(executor_, [this] {
       ++count_;
-      timer_.cancel();
+      if (waiting_ != nullptr) waiting_->cancel();
     });
   }
   /// True if set() was called at least `times` times within `timeout`. Must run on the executor
   /// given to the constructor.
   asio::awaitable<bool> wait(Duration timeout, int times = 1) {
+    asio::steady_timer timer(executor_);
+    struct Registration {
+      AsyncEvent* event;
+      ~Registration() { event->waiting_ = nullptr; }
+    } registration{this};
+    waiting_ = &timer;
     const TimePoint deadline = SteadyClock::now() + timeout;
     while (count_ < times && SteadyClock::now() < deadline) {
-      timer_.expires_at(deadline);
-      co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+      timer.expires_at(deadline);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     co_return count_ >= times;
   }
 
  private:
-  asio::steady_timer timer_;
+  asio::any_io_executor executor_;
+  asio::steady_timer* waiting_ = nullptr;
   int count_ = 0;
 };
 
@@ -227,11 +238,13 @@ T run_on(asio::io_context& context, asio::awaitable<T> task, std::chrono::second
 
 /// "GET <path> HTTP/1.1" with Host, and optional extra header lines (each ending in \r\n).
 inline std::string get_request(std::string_view path, std::string_view extra_headers = {}) {
-  return "GET " + std::string(path) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) + "\r\n";
+  return "GET " + std::string(path) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) +
+         "\r\n";
 }
 
 inline std::string post_request(std::string_view path, std::string_view body) {
-  return "POST " + std::string(path) + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: " +
+  return "POST " + std::string(path) +
+         " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
 }
 

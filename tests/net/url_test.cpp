@@ -36,7 +36,8 @@ TEST(UrlTest, Ipv6HostLosesBracketsForConnectButKeepsThemInHostHeader) {
 }
 
 TEST(UrlTest, RejectsWhatTheClientCannotUse) {
-  for (const char* bad : {"", "not a url", "ftp://x/", "http:///path", "http://host:0/", "http://host:99999/"}) {
+  for (const char* bad :
+       {"", "not a url", "ftp://x/", "http:///path", "http://host:0/", "http://host:99999/"}) {
     auto url = parse_http_url(bad);
     EXPECT_FALSE(url.ok()) << bad;
     if (!url.ok()) {
