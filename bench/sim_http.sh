@@ -40,11 +40,15 @@ free_port() {  # a port nobody listens on
 wait_port() { for _ in $(seq 100); do curl -s "http://127.0.0.1:$1$2" >/dev/null && return 0; sleep 0.05; done; return 1; }
 
 SIM_PORT=$(free_port)
-"$SLUICE" --log-level warn sim --host 127.0.0.1 --port "$SIM_PORT" --model bench --profile fixed --ttft-ms 0 \
-  --itl-ms 0 --workers 1 --num-gpu-blocks 100000 --max-waiting 100000 >/dev/null &
-pids+=($!)
-SIM_PID=$!
-wait_port "$SIM_PORT" /health
+SIM_PID=
+start_sim() {  # extra flags for the fixed profile; restarts the simulator on SIM_PORT
+  if [[ -n $SIM_PID ]]; then kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true; fi
+  "$SLUICE" --log-level warn sim --host 127.0.0.1 --port "$SIM_PORT" --model bench --profile fixed \
+    --ttft-ms 0 --workers 1 --num-gpu-blocks 100000 --max-waiting 100000 "$@" >/dev/null &
+  SIM_PID=$!
+  pids+=("$SIM_PID")
+  wait_port "$SIM_PORT" /health
+}
 
 body_chat='{"model":"bench","messages":[{"role":"user","content":"Tell me a story about a benchmark."}],"max_tokens":100}'
 body_stream='{"model":"bench","messages":[{"role":"user","content":"Tell me a story about a benchmark."}],"max_tokens":100,"stream":true}'
@@ -57,6 +61,21 @@ LUA
 }
 lua "$body_chat" >"$work/chat.lua"
 lua "$body_stream" >"$work/stream.lua"
+
+echo "== 2,000 concurrent open streams (itl 20 ms, 500 tokens each) =="
+start_sim --itl-ms 20
+lua '{"model":"bench","messages":[{"role":"user","content":"Tell me a long story."}],"max_tokens":500,"stream":true}' >"$work/long.lua"
+wrk -t2 -c2000 -d8s --timeout 30s -s "$work/long.lua" "http://127.0.0.1:$SIM_PORT/v1/chat/completions" >"$work/long.out" &
+wrk_pid=$!
+sleep 5
+running=$(curl -s "http://127.0.0.1:$SIM_PORT/metrics" | awk '/^vllm:num_requests_running/ {print $2}')
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SIM_PID/status")
+wait "$wrk_pid" || true
+grep -h 'Socket errors' "$work/long.out" || true
+printf '%-44s %12s\n' "open streams (vllm:num_requests_running)" "$running"
+awk -v kb="$rss_kb" 'BEGIN {printf "%-44s %12.1f MiB\n", "sim RSS with those streams open", kb/1024}'
+
+start_sim --itl-ms 0
 
 # The peer: nginx returning a body the size of the simulator's answer.
 sample=$(curl -s "http://127.0.0.1:$SIM_PORT/v1/chat/completions" -H 'content-type: application/json' -d "$body_chat")
@@ -103,19 +122,12 @@ printf '%-44s %12s req/s\n' "nginx static JSON of the same size (peer)" "$nginx_
 awk -v a="$chat_rps" -v b="$nginx_rps" 'BEGIN {printf "%-44s %12.2f\n", "ratio sim non-streaming / nginx", a/b}'
 [[ -n $non2xx ]] && echo "WARNING: $non2xx"
 
-echo "== 2,000 concurrent open streams (itl 20 ms, 500 tokens each) =="
-kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true
-"$SLUICE" --log-level warn sim --host 127.0.0.1 --port "$SIM_PORT" --model bench --profile fixed --ttft-ms 0 \
-  --itl-ms 20 --workers 1 --num-gpu-blocks 100000 --max-waiting 100000 >/dev/null &
-pids+=($!)
-SIM_PID=$!
-wait_port "$SIM_PORT" /health
-lua '{"model":"bench","messages":[{"role":"user","content":"Tell me a long story."}],"max_tokens":500,"stream":true}' >"$work/long.lua"
-wrk -t2 -c2000 -d8s -s "$work/long.lua" "http://127.0.0.1:$SIM_PORT/v1/chat/completions" >"$work/long.out" &
-wrk_pid=$!
-sleep 5
-running=$(curl -s "http://127.0.0.1:$SIM_PORT/metrics" | awk '/^vllm:num_requests_running/ {print $2}')
-rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$SIM_PID/status")
-wait "$wrk_pid" || true
-printf '%-44s %12s\n' "open streams (vllm:num_requests_running)" "$running"
-awk -v kb="$rss_kb" 'BEGIN {printf "%-44s %12.1f MiB\n", "sim RSS with those streams open", kb/1024}'
+echo "== 512 streams with a token every 1 ms (100 tokens): one SSE write per token =="
+start_sim --itl-ms 1
+paced_out=$(wrk -t1 -c512 -d"${DURATION}s" --latency -s "$work/stream.lua" "http://127.0.0.1:$SIM_PORT/v1/chat/completions")
+paced_rps=$(rps <<<"$paced_out")
+paced_p50=$(awk '/^ +50%/ {print $2}' <<<"$paced_out")
+printf '%-44s %12s req/s (ideal 5120)\n' "sim paced streams, 512 connections" "$paced_rps"
+printf '%-44s %12s (ideal 100ms)\n' "  request latency p50" "$paced_p50"
+awk -v r="$paced_rps" 'BEGIN {printf "%-44s %12.0f tokens/s\n", "  tokens streamed", r*100}'
+
