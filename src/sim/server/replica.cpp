@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <random>
 
 #include "core/hash.h"
 #include "core/log.h"
@@ -79,6 +80,8 @@ Replica::Replica(asio::io_context& home, const ReplicaSpec& spec, const SimOptio
       seed_(options.seed),
       rng_(seed),
       created_unix_(static_cast<std::int64_t>(std::time(nullptr))),
+      id_salt_(std::random_device{}() ^ static_cast<std::uint64_t>(
+                                            SteadyClock::now().time_since_epoch().count())),
       step_timer_(home) {
   next_id_ = (seed & 0xffff) << 40;
   for (const auto& lora : spec.loras) {
@@ -216,7 +219,7 @@ asio::awaitable<void> Replica::serve_completion(net::Exchange& exchange, openai:
 
   const std::uint64_t id = next_id_++;
   in_flight->id = id;
-  in_flight->meta.id = openai::make_request_id(kind, hash64(&id, sizeof(id), seed_));
+  in_flight->meta.id = openai::make_request_id(kind, hash64(&id, sizeof(id), id_salt_));
   in_flight->meta.model = request.model;
   in_flight->meta.created = static_cast<std::int64_t>(std::time(nullptr));
   in_flight->meta.kind = kind;

@@ -78,6 +78,7 @@ class Replica final : private EngineSink {
   std::uint64_t rng_;
   std::uint64_t next_id_ = 1;
   std::int64_t created_unix_;
+  std::uint64_t id_salt_;  // response ids differ across replicas and restarts
   std::unordered_map<std::uint64_t, std::shared_ptr<InFlight>> in_flight_;
   boost::asio::steady_timer step_timer_;
   bool driver_pending_ = false;

@@ -92,6 +92,7 @@ test('seed makes the output deterministic; different seeds differ', async () => 
   const [a, b, c] = await Promise.all([req(1), req(1), req(2)]);
   assert.equal(a.json.choices[0].text, b.json.choices[0].text);
   assert.notEqual(a.json.choices[0].text, c.json.choices[0].text);
+  assert.notEqual(a.json.id, b.json.id, 'response ids stay unique');
 });
 
 test('stop strings end the answer early with finish_reason stop', async () => {
