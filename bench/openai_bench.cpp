@@ -1,11 +1,11 @@
 // Per-request wire-format costs: request parsing, tokenization, SSE chunk building.
-#include <benchmark/benchmark.h>
-
-#include <string>
-
 #include "openai/request.h"
 #include "openai/response.h"
 #include "openai/tokenizer.h"
+
+#include <benchmark/benchmark.h>
+
+#include <string>
 
 namespace {
 

@@ -1,10 +1,10 @@
 // Cost of the simulator engine itself: it must never be the bottleneck of a benchmark.
+#include "sim/engine.h"
+#include "sim/profile.h"
+
 #include <benchmark/benchmark.h>
 
 #include <vector>
-
-#include "sim/engine.h"
-#include "sim/profile.h"
 
 namespace {
 
@@ -62,7 +62,8 @@ void BM_DecodeStep(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeStep)->Arg(256)->Arg(2048);
 
-// Whole requests through the fixed zero-latency profile: admission, prefix lookup, 100 tokens, free.
+// Whole requests through the fixed zero-latency profile: admission, prefix lookup, 100 tokens,
+// free.
 void BM_FixedProfileRequests(benchmark::State& state) {
   sim::Engine engine(sim::EngineConfig::from_profile(sim::fixed_profile({}, {})));
   CountingSink sink;

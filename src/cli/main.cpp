@@ -1,16 +1,17 @@
 // The `sluice` binary: parses the command line and runs one subcommand.
+#include "cli/commands.h"
+#include "core/log.h"
+
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <utility>
 #include <vector>
 
-#include "cli/commands.h"
-#include "core/log.h"
-
 int main(int argc, char** argv) {
   CLI::App app{
-      "Sluice: the AI-serving layer for Kubernetes (inference gateway, endpoint picker, model-server "
+      "Sluice: the AI-serving layer for Kubernetes (inference gateway, endpoint picker, "
+      "model-server "
       "simulator, load benchmark, DRA allocator) in one binary."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "sluice 0.1.0");

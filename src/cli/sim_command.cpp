@@ -1,17 +1,18 @@
 // `sluice sim`: run one or more vLLM-compatible simulated model servers.
-#include <iostream>
-#include <memory>
-
 #include "cli/commands.h"
 #include "cli/sim_flags.h"
 #include "sim/server/sim_options.h"
+
+#include <iostream>
+#include <memory>
 
 namespace sluice::cli {
 
 Runner add_sim_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "sim",
-      "Run a vLLM-compatible model-server simulator: OpenAI API, vLLM metrics, continuous batching, "
+      "Run a vLLM-compatible model-server simulator: OpenAI API, vLLM metrics, continuous "
+      "batching, "
       "KV cache with prefix caching, LoRA slots, failure injection. No GPU needed.");
   cmd->footer(
       "Examples:\n"

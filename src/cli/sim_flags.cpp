@@ -1,15 +1,16 @@
 #include "cli/sim_flags.h"
 
-#include <iomanip>
-
 #include "sim/profile.h"
+
+#include <iomanip>
 
 namespace sluice::cli {
 
 void add_engine_flags(CLI::App& cmd, SimFlags& f) {
-  cmd.add_option("--workers", f.workers,
-                 "worker threads; replica i runs on worker i % N (each replica is one thread, like a "
-                 "GPU's scheduler loop)")
+  cmd.add_option(
+         "--workers", f.workers,
+         "worker threads; replica i runs on worker i % N (each replica is one thread, like a "
+         "GPU's scheduler loop)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd.add_option("--profile", f.profile,
@@ -28,8 +29,7 @@ void add_engine_flags(CLI::App& cmd, SimFlags& f) {
   sizing("--num-gpu-blocks", f.num_gpu_blocks, "KV-cache blocks");
   sizing("--max-loras", f.max_loras, "LoRA adapters resident in GPU slots at once");
   sizing("--max-model-len", f.max_model_len, "context length (prompt + output tokens)");
-  cmd.add_option("--max-waiting", f.max_waiting,
-                 "waiting-queue bound; requests beyond it get 429")
+  cmd.add_option("--max-waiting", f.max_waiting, "waiting-queue bound; requests beyond it get 429")
       ->capture_default_str();
   cmd.add_flag("--no-prefix-caching", f.no_prefix_caching, "disable automatic prefix caching");
   cmd.add_option("--seed", f.seed, "seed of the generated text and of failure injection")
@@ -121,11 +121,11 @@ Result<std::vector<sim::LoraSpec>> parse_loras(const std::vector<std::string>& v
     const auto eq = value.find('=');
     sim::LoraSpec spec;
     spec.name = value.substr(0, eq);
-    spec.parent = eq == std::string::npos ? (models.empty() ? "" : models.front())
-                                          : value.substr(eq + 1);
+    spec.parent =
+        eq == std::string::npos ? (models.empty() ? "" : models.front()) : value.substr(eq + 1);
     if (spec.name.empty() || spec.parent.empty()) {
-      return make_error(ErrorCode::kInvalidArgument,
-                        "--lora '" + value + "': expected NAME=PARENT", "--lora");
+      return make_error(ErrorCode::kInvalidArgument, "--lora '" + value + "': expected NAME=PARENT",
+                        "--lora");
     }
     loras.push_back(std::move(spec));
   }

@@ -1,15 +1,15 @@
 // Flags shared by `sluice sim` and `sluice up`: engine sizing, profile, failure injection, limits.
 #pragma once
 
+#include "core/result.h"
+#include "sim/server/sim_options.h"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "core/result.h"
-#include "sim/server/sim_options.h"
 
 namespace sluice::cli {
 

@@ -1,11 +1,11 @@
-// `sluice up`: the embedded default. Today a simulated GPU fleet (4 endpoints, 2 base models, one of
-// them with 2 LoRA adapters); the gateway joins it in front of the fleet in a later release.
-#include <iostream>
-#include <memory>
-
+// `sluice up`: the embedded default. Today a simulated GPU fleet (4 endpoints, 2 base models, one
+// of them with 2 LoRA adapters); the gateway joins it in front of the fleet in a later release.
 #include "cli/commands.h"
 #include "cli/sim_flags.h"
 #include "sim/server/sim_options.h"
+
+#include <iostream>
+#include <memory>
 
 namespace sluice::cli {
 namespace {

@@ -1,12 +1,11 @@
 #include "metrics/buckets.h"
 
+#include "metrics/exposition.h"
+
+#include <gtest/gtest.h>
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
-
-#include <gtest/gtest.h>
-
-#include "metrics/exposition.h"
 
 namespace sluice::metrics {
 namespace {

@@ -1,8 +1,8 @@
 #include "sim/server/output_plan.h"
 
-#include <gtest/gtest.h>
-
 #include "openai/tokenizer.h"
+
+#include <gtest/gtest.h>
 
 namespace sluice::sim {
 namespace {

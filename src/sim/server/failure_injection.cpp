@@ -1,9 +1,9 @@
 #include "sim/server/failure_injection.h"
 
+#include "core/hash.h"
+
 #include <charconv>
 #include <string>
-
-#include "core/hash.h"
 
 namespace sluice::sim {
 namespace {
@@ -96,10 +96,14 @@ Result<FailureDecision> decide_failure(const FailureOptions& options, std::uint6
 
 std::string injected_error_message(int status) {
   switch (status) {
-    case 429: return "Simulated rate limit: too many requests (failure injection).";
-    case 500: return "Simulated internal server error (failure injection).";
-    case 503: return "Simulated service unavailable (failure injection).";
-    default: return "Simulated error " + std::to_string(status) + " (failure injection).";
+    case 429:
+      return "Simulated rate limit: too many requests (failure injection).";
+    case 500:
+      return "Simulated internal server error (failure injection).";
+    case 503:
+      return "Simulated service unavailable (failure injection).";
+    default:
+      return "Simulated error " + std::to_string(status) + " (failure injection).";
   }
 }
 

@@ -3,6 +3,9 @@
 // Pure: decisions take the replica's PRNG state and the header value, so tests are deterministic.
 #pragma once
 
+#include "core/clock.h"
+#include "core/result.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,13 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/result.h"
-
 namespace sluice::sim {
 
-/// Request header that forces an outcome: an HTTP status ("429", "500", "503", ...) answered with an
-/// OpenAI-style error, or "drop" to cut a streaming response's connection after the first token.
+/// Request header that forces an outcome: an HTTP status ("429", "500", "503", ...) answered with
+/// an OpenAI-style error, or "drop" to cut a streaming response's connection after the first token.
 inline constexpr std::string_view kForceErrorHeader = "x-sim-force-error";
 
 struct FailureOptions {
@@ -31,7 +31,7 @@ struct FailureOptions {
 Result<std::vector<std::pair<int, double>>> parse_status_mix(std::string_view text);
 
 struct FailureDecision {
-  std::optional<int> status;             ///< answer with this error instead of serving
+  std::optional<int> status;                       ///< answer with this error instead of serving
   std::optional<std::uint32_t> drop_after_tokens;  ///< cut the stream after this many tokens
 };
 

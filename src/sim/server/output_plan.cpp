@@ -1,9 +1,9 @@
 #include "sim/server/output_plan.h"
 
-#include <algorithm>
-
 #include "core/hash.h"
 #include "openai/text_generator.h"
+
+#include <algorithm>
 
 namespace sluice::sim {
 namespace {
@@ -12,7 +12,8 @@ constexpr std::uint32_t kMinNaturalLength = 16;
 constexpr std::uint32_t kMaxNaturalLength = 512;
 
 std::uint64_t request_seed(const openai::CompletionRequest& request,
-                           std::span<const std::uint32_t> prompt_tokens, std::uint64_t global_seed) {
+                           std::span<const std::uint32_t> prompt_tokens,
+                           std::uint64_t global_seed) {
   if (request.seed) {
     const std::int64_t s = *request.seed;
     return hash64(&s, sizeof(s), global_seed);

@@ -11,18 +11,18 @@
 // - The text is a function of (--seed, the request's `seed`, or else the prompt's tokens).
 #pragma once
 
+#include "openai/request.h"
+#include "sim/engine.h"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "openai/request.h"
-#include "sim/engine.h"
-
 namespace sluice::sim {
 
 struct OutputPlan {
-  std::string text;                      ///< the whole answer after stop-string truncation
+  std::string text;                       ///< the whole answer after stop-string truncation
   std::vector<std::uint32_t> token_ends;  ///< text.substr(token_ends[i-1], ...) is token i's text
   FinishReason reason = FinishReason::kLength;
   std::uint32_t tokens() const { return static_cast<std::uint32_t>(token_ends.size()); }

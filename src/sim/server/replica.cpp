@@ -1,5 +1,10 @@
 #include "sim/server/replica.h"
 
+#include "core/hash.h"
+#include "core/log.h"
+#include "openai/response.h"
+#include "sim/server/replies.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -7,12 +12,6 @@
 #include <chrono>
 #include <ctime>
 #include <random>
-
-#include "core/hash.h"
-#include "core/log.h"
-#include "metrics/exposition.h"
-#include "openai/models.h"
-#include "openai/response.h"
 
 namespace sluice::sim {
 
@@ -43,22 +42,6 @@ struct Replica::InFlight {
 
 namespace {
 
-asio::awaitable<bool> respond(net::Exchange& exchange, int status, std::string content_type,
-                              std::string body) {
-  net::Response response{static_cast<http::status>(status), exchange.request().version()};
-  response.set(http::field::content_type, content_type);
-  response.body() = std::move(body);
-  co_return co_await exchange.respond(std::move(response));
-}
-
-asio::awaitable<bool> respond_json(net::Exchange& exchange, int status, std::string body) {
-  co_return co_await respond(exchange, status, "application/json", std::move(body));
-}
-
-asio::awaitable<bool> respond_error(net::Exchange& exchange, const Error& error) {
-  co_return co_await respond_json(exchange, http_status(error.code), openai::error_body(error));
-}
-
 // Waits until the request has tokens beyond `seen`, finished, or was aborted.
 asio::awaitable<void> wait_for_progress(std::shared_ptr<Replica::InFlight> request,
                                         std::uint32_t seen);
@@ -80,8 +63,8 @@ Replica::Replica(asio::io_context& home, const ReplicaSpec& spec, const SimOptio
       seed_(options.seed),
       rng_(seed),
       created_unix_(static_cast<std::int64_t>(std::time(nullptr))),
-      id_salt_(std::random_device{}() ^ static_cast<std::uint64_t>(
-                                            SteadyClock::now().time_since_epoch().count())),
+      id_salt_(std::random_device{}() ^
+               static_cast<std::uint64_t>(SteadyClock::now().time_since_epoch().count())),
       step_timer_(home) {
   next_id_ = (seed & 0xffff) << 40;
   for (const auto& lora : spec.loras) {
@@ -148,8 +131,8 @@ asio::awaitable<void> Replica::handle(net::Exchange& exchange) {
     // Built before the co_await: GCC 12 destroys temporaries of a conditional expression inside a
     // co_await twice (a double free), so no ?: with class temporaries in co_await expressions.
     const int status = known ? 405 : 404;
-    std::string message = known ? std::string("Method Not Allowed")
-                                : "Not Found: " + std::string(path);
+    std::string message =
+        known ? std::string("Method Not Allowed") : "Not Found: " + std::string(path);
     std::string body = openai::error_body(status, message);
     co_await respond_json(exchange, status, std::move(body));
   }
@@ -165,9 +148,9 @@ asio::awaitable<void> Replica::serve_completion(net::Exchange& exchange, openai:
   openai::CompletionRequest& request = parsed.value();
   const auto model = resolve_model(request.model);
   if (!model) {
-    co_await respond_json(exchange, 404,
-                          openai::error_body(404, "The model `" + request.model + "` does not exist.",
-                                             "model"));
+    co_await respond_json(
+        exchange, 404,
+        openai::error_body(404, "The model `" + request.model + "` does not exist.", "model"));
     co_return;
   }
 
@@ -183,17 +166,17 @@ asio::awaitable<void> Replica::serve_completion(net::Exchange& exchange, openai:
   const auto prompt_len = static_cast<std::uint32_t>(prompt.size());
   const std::uint32_t requested = request.max_tokens.value_or(1);
   if (prompt_len + requested > max_len) {
-    const char* field = request.max_tokens                    ? "max_tokens"
+    const char* field = request.max_tokens               ? "max_tokens"
                         : kind == openai::ApiKind::kChat ? "messages"
                                                          : "prompt";
-    Error error = make_error(
-        ErrorCode::kInvalidArgument,
-        "This model's maximum context length is " + std::to_string(max_len) +
-            " tokens. However, you requested " + std::to_string(prompt_len + requested) +
-            " tokens (" + std::to_string(prompt_len) + " in the prompt, " +
-            std::to_string(requested) +
-            " in the completion). Please reduce the length of the prompt or completion.",
-        field);
+    Error error =
+        make_error(ErrorCode::kInvalidArgument,
+                   "This model's maximum context length is " + std::to_string(max_len) +
+                       " tokens. However, you requested " + std::to_string(prompt_len + requested) +
+                       " tokens (" + std::to_string(prompt_len) + " in the prompt, " +
+                       std::to_string(requested) +
+                       " in the completion). Please reduce the length of the prompt or completion.",
+                   field);
     co_await respond_error(exchange, error);
     co_return;
   }
@@ -415,108 +398,6 @@ void Replica::run_engine() {
     step_timer_.expires_at(*next);
     step_timer_.async_wait(resume);
   }
-}
-
-asio::awaitable<void> Replica::serve_models(net::Exchange& exchange) {
-  std::vector<openai::ModelCard> cards;
-  const auto max_len = static_cast<std::uint32_t>(engine_.config().max_model_len);
-  for (const auto& model : models_) {
-    openai::ModelCard card;
-    card.id = model;
-    card.root = model;
-    card.created = created_unix_;
-    card.max_model_len = max_len;
-    cards.push_back(std::move(card));
-  }
-  for (const auto& name : engine_.adapter_names()) {
-    const auto base = adapter_base_.find(name);
-    if (base == adapter_base_.end()) {
-      continue;
-    }
-    openai::ModelCard card;
-    card.id = name;
-    card.root = adapter_path_[name];
-    card.parent = models_[base->second];
-    card.created = created_unix_;
-    card.max_model_len = max_len;
-    cards.push_back(std::move(card));
-  }
-  co_await respond_json(exchange, 200, openai::models_body(cards));
-}
-
-asio::awaitable<void> Replica::serve_load_lora(net::Exchange& exchange) {
-  auto parsed = openai::parse_lora_request(exchange.request().body(), true);
-  if (!parsed.ok()) {
-    co_await respond_error(exchange, parsed.error());
-    co_return;
-  }
-  const auto& lora = parsed.value();
-  if (engine_.adapter_id(lora.lora_name)) {
-    co_await respond_json(exchange, 400,
-                          openai::error_body(400, "The lora adapter '" + lora.lora_name +
-                                                      "' has already been loaded.",
-                                             "lora_name"));
-    co_return;
-  }
-  std::size_t base = 0;
-  if (!lora.base_model_name.empty()) {
-    bool found = false;
-    for (std::size_t i = 0; i < models_.size(); ++i) {
-      if (models_[i] == lora.base_model_name) {
-        base = i;
-        found = true;
-      }
-    }
-    if (!found) {
-      co_await respond_json(exchange, 404,
-                            openai::error_body(404,
-                                               "The model `" + lora.base_model_name +
-                                                   "` does not exist.",
-                                               "base_model_name"));
-      co_return;
-    }
-  }
-  auto registered = engine_.register_adapter(lora.lora_name);
-  if (!registered.ok()) {
-    co_await respond_error(exchange, registered.error());
-    co_return;
-  }
-  adapter_base_[lora.lora_name] = base;
-  adapter_path_[lora.lora_name] = lora.lora_path;
-  co_await respond(exchange, 200, "text/plain",
-                   "Success: LoRA adapter '" + lora.lora_name + "' added successfully.");
-}
-
-asio::awaitable<void> Replica::serve_unload_lora(net::Exchange& exchange) {
-  auto parsed = openai::parse_lora_request(exchange.request().body(), false);
-  if (!parsed.ok()) {
-    co_await respond_error(exchange, parsed.error());
-    co_return;
-  }
-  const std::string& name = parsed.value().lora_name;
-  if (!engine_.adapter_id(name)) {
-    co_await respond_json(exchange, 404,
-                          openai::error_body(404, "The lora adapter '" + name +
-                                                      "' cannot be found.",
-                                             "lora_name"));
-    co_return;
-  }
-  const Status removed = engine_.unregister_adapter(name);
-  if (!removed.ok()) {
-    co_await respond_error(exchange, removed.error());
-    co_return;
-  }
-  adapter_base_.erase(name);
-  adapter_path_.erase(name);
-  co_await respond(exchange, 200, "text/plain",
-                   "Success: LoRA adapter '" + name + "' removed successfully.");
-}
-
-asio::awaitable<void> Replica::serve_metrics(net::Exchange& exchange) {
-  const double now = std::chrono::duration<double>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-  co_await respond(exchange, 200, metrics::kTextContentType, metrics_.render(engine_, now));
 }
 
 }  // namespace sluice::sim

@@ -9,6 +9,13 @@
 // write whatever tokens are ready in one write (so zero-latency profiles coalesce naturally).
 #pragma once
 
+#include "net/server.h"
+#include "openai/tokenizer.h"
+#include "sim/engine.h"
+#include "sim/server/output_plan.h"
+#include "sim/server/sim_metrics.h"
+#include "sim/server/sim_options.h"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -17,13 +24,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "net/server.h"
-#include "openai/tokenizer.h"
-#include "sim/engine.h"
-#include "sim/server/output_plan.h"
-#include "sim/server/sim_metrics.h"
-#include "sim/server/sim_options.h"
 
 namespace sluice::sim {
 

@@ -102,13 +102,14 @@ SimMetrics::SimMetrics(const std::vector<std::string>& models, const EngineConfi
                                "Histogram of time spent in RUNNING phase for request.");
   auto& tpot = *histogram("vllm:request_time_per_output_token_seconds",
                           "Histogram of time_per_output_token_seconds per request.");
-  auto& prompt_tokens = *histogram("vllm:request_prompt_tokens",
-                                   "Number of prefill tokens processed.");
-  auto& generation_tokens = *histogram("vllm:request_generation_tokens",
-                                       "Number of generation tokens processed.");
+  auto& prompt_tokens =
+      *histogram("vllm:request_prompt_tokens", "Number of prefill tokens processed.");
+  auto& generation_tokens =
+      *histogram("vllm:request_generation_tokens", "Number of generation tokens processed.");
   auto& params_max_tokens = *histogram("vllm:request_params_max_tokens",
                                        "Histogram of the max_tokens request parameter.");
-  const auto token_buckets = metrics::buckets_1_2_5(static_cast<std::uint64_t>(config.max_model_len));
+  const auto token_buckets =
+      metrics::buckets_1_2_5(static_cast<std::uint64_t>(config.max_model_len));
   for (const auto& model : models) {
     const prometheus::Labels labels{{"model_name", model}, {"engine", "0"}};
     PerModel m{};

@@ -1,12 +1,15 @@
 // The vLLM metric families one simulated server exposes on `/metrics`, with vLLM's names, types,
-// labels (`model_name`, `engine`) and bucket boundaries (../shared/reference/observability-anchors.md
-// §2.1). Handles are created once here; the request path only calls Observe()/Increment().
+// labels (`model_name`, `engine`) and bucket boundaries
+// (../shared/reference/observability-anchors.md §2.1). Handles are created once here; the request
+// path only calls Observe()/Increment().
 //
-// Engine-wide gauges (running, waiting, KV usage) are reported once, labelled with the replica's first
-// model, so that summing over `model_name` never double-counts a replica serving several models.
-// Per-request histograms are labelled with the request's base model (adapters count for their base,
-// as in vLLM).
+// Engine-wide gauges (running, waiting, KV usage) are reported once, labelled with the replica's
+// first model, so that summing over `model_name` never double-counts a replica serving several
+// models. Per-request histograms are labelled with the request's base model (adapters count for
+// their base, as in vLLM).
 #pragma once
+
+#include "sim/engine.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -15,8 +18,6 @@
 
 #include <string>
 #include <vector>
-
-#include "sim/engine.h"
 
 namespace sluice::sim {
 

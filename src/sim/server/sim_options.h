@@ -1,15 +1,15 @@
 // Options of `sluice sim` / `sluice up`: which simulated servers to run and how they behave.
 #pragma once
 
-#include <cstdint>
-#include <functional>
-#include <string>
-#include <vector>
-
 #include "core/clock.h"
 #include "net/server.h"
 #include "sim/engine.h"
 #include "sim/server/failure_injection.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
 
 namespace sluice::sim {
 
@@ -29,9 +29,9 @@ struct ReplicaSpec {
 struct SimOptions {
   std::string host = "127.0.0.1";
   std::vector<ReplicaSpec> replicas;
-  std::size_t workers = 1;           ///< replica i runs on worker i % workers
-  EngineConfig engine;               ///< every replica gets its own engine with this config
-  std::uint64_t seed = 0;            ///< output text is a function of (seed, request seed or prompt)
+  std::size_t workers = 1;  ///< replica i runs on worker i % workers
+  EngineConfig engine;      ///< every replica gets its own engine with this config
+  std::uint64_t seed = 0;   ///< output text is a function of (seed, request seed or prompt)
   FailureOptions failures;
   net::ServerLimits limits;
   Duration shutdown_grace = std::chrono::seconds(10);

@@ -1,14 +1,14 @@
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-
-#include <memory>
-#include <set>
-
 #include "core/log.h"
 #include "net/server.h"
 #include "net/worker_pool.h"
 #include "sim/server/replica.h"
 #include "sim/server/sim_options.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <memory>
+#include <set>
 
 namespace sluice::sim {
 
