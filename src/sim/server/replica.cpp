@@ -364,6 +364,10 @@ void Replica::on_finished(std::uint64_t id, FinishReason reason, const SeqStats&
   in_flight_.erase(it);
 }
 
+void Replica::on_step(const StepInfo& step) {
+  metrics_.observe_iteration(step.shape.scheduled_tokens());
+}
+
 void Replica::kick() {
   if (driver_pending_) {
     return;

@@ -65,6 +65,7 @@ class Replica final : private EngineSink {
   // EngineSink
   void on_tokens(std::uint64_t id, std::uint32_t count, TimePoint at) override;
   void on_finished(std::uint64_t id, FinishReason reason, const SeqStats& stats) override;
+  void on_step(const StepInfo& step) override;
 
   boost::asio::io_context& home_;
   std::vector<std::string> models_;

@@ -108,6 +108,9 @@ SimMetrics::SimMetrics(const std::vector<std::string>& models, const EngineConfi
       *histogram("vllm:request_generation_tokens", "Number of generation tokens processed.");
   auto& params_max_tokens = *histogram("vllm:request_params_max_tokens",
                                        "Histogram of the max_tokens request parameter.");
+  iteration_tokens_ = &histogram("vllm:iteration_tokens_total",
+                                 "Histogram of the number of tokens per engine_step.")
+                           ->Add(engine_labels, metrics::iteration_tokens_buckets());
   const auto token_buckets =
       metrics::buckets_1_2_5(static_cast<std::uint64_t>(config.max_model_len));
   for (const auto& model : models) {

@@ -31,6 +31,10 @@ class SimMetrics {
   /// One engine iteration's gap between two tokens of a request.
   void observe_inter_token(std::size_t model_index, double seconds);
   void observe_first_token(std::size_t model_index, double seconds);
+  /// Tokens scheduled in one engine step (batched profiles only).
+  void observe_iteration(std::uint64_t tokens) {
+    iteration_tokens_->Observe(static_cast<double>(tokens));
+  }
 
   /// Copies engine counters and gauges in, then renders the text exposition.
   std::string render(const Engine& engine, double now_unix_seconds);
@@ -52,6 +56,7 @@ class SimMetrics {
 
   prometheus::Registry registry_;
   std::vector<PerModel> per_model_;
+  prometheus::Histogram* iteration_tokens_;
   prometheus::Gauge* running_;
   prometheus::Gauge* waiting_;
   prometheus::Gauge* kv_usage_;

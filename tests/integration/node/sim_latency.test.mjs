@@ -28,6 +28,15 @@ test('H100 profile: TTFT and ITL at low load, and both grow under load', async (
     // A single request on an 8B model on an H100: a few ms of decode per token, tens of ms TTFT at most.
     assert.ok(itl1 > 2 && itl1 < 30, `ITL at batch 1 = ${itl1} ms`);
     assert.ok(ttft1 > 2 && ttft1 < 150, `TTFT at low load = ${ttft1} ms`);
+    // vllm:iteration_tokens_total: every engine step's scheduled tokens (prefill + decode).
+    const m = await scrape(sim.url);
+    const steps = metricSum(m, 'vllm:iteration_tokens_total_count');
+    const scheduled = metricSum(m, 'vllm:iteration_tokens_total_sum');
+    const generated = metricSum(m, 'vllm:generation_tokens_total');
+    const prompted = metricSum(m, 'vllm:prompt_tokens_total');
+    assert.equal(generated, 5 * 30);
+    assert.ok(steps >= 5 * 29, `steps ${steps}`);
+    assert.ok(scheduled >= generated - 5 && scheduled <= prompted + generated, `scheduled ${scheduled}`);
 
     // 128 concurrent requests with long prompts: prefill competes, batches are large.
     const longPrompt = 'Explain the theory of relativity in detail. '.repeat(250); // ~ 2000 tokens
