@@ -44,7 +44,12 @@ namespace {
 
 // Waits until the request has tokens beyond `seen`, finished, or was aborted.
 asio::awaitable<void> wait_for_progress(std::shared_ptr<Replica::InFlight> request,
-                                        std::uint32_t seen);
+                                        std::uint32_t seen) {
+  while (!request->finished && !request->aborted && request->ready == seen) {
+    request->wake.expires_at(TimePoint::max());
+    co_await request->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
 
 std::string_view header(const net::Request& request, std::string_view name) {
   const auto it = request.find(name);
@@ -309,18 +314,6 @@ asio::awaitable<void> Replica::unary_answer(net::Exchange& exchange,
                         openai::completion_body(request->meta, request->plan.text,
                                                 finish_reason_name(request->reason), usage));
 }
-
-namespace {
-
-asio::awaitable<void> wait_for_progress(std::shared_ptr<Replica::InFlight> request,
-                                        std::uint32_t seen) {
-  while (!request->finished && !request->aborted && request->ready == seen) {
-    request->wake.expires_at(TimePoint::max());
-    co_await request->wake.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-}
-
-}  // namespace
 
 void Replica::abort(std::uint64_t id) {
   const auto it = in_flight_.find(id);
