@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   const std::vector<std::pair<const char*, sluice::cli::Runner>> commands = {
       {"sim", sluice::cli::add_sim_command(app)},
       {"up", sluice::cli::add_up_command(app)},
+      {"bench", sluice::cli::add_bench_command(app)},
   };
   try {
     app.parse(argc, argv);

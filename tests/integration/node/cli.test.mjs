@@ -8,6 +8,7 @@ test('--help lists the commands; --version prints a version', () => {
   assert.equal(help.status, 0);
   assert.match(help.stdout, /sim/);
   assert.match(help.stdout, /up/);
+  assert.match(help.stdout, /bench/);
   const version = runSluice(['--version']);
   assert.equal(version.status, 0);
   assert.match(version.stdout, /sluice \d+\.\d+\.\d+/);
