@@ -42,9 +42,10 @@ test('open loop: summary.json contract, held rate, metrics match the simulator',
   }
   assert.deepEqual(s.requests, { completed: 200, failed: 0 });
   assert.equal(s.target_rate, 100);
-  assert.ok(Math.abs(s.achieved_rate - 100) < 2, `achieved ${s.achieved_rate}`);
-  assert.ok(s.ttft.p50 >= 0.019 && s.ttft.p50 < 0.035, `ttft p50 ${s.ttft.p50}`);
-  assert.ok(s.tpot.p50 >= 0.0045 && s.tpot.p50 < 0.008, `tpot p50 ${s.tpot.p50}`);
+  // Tolerances leave room for a loaded 2-core CI machine; docs/benchmarks.md has the precise numbers.
+  assert.ok(Math.abs(s.achieved_rate - 100) < 5, `achieved ${s.achieved_rate}`);
+  assert.ok(s.ttft.p50 >= 0.019 && s.ttft.p50 < 0.05, `ttft p50 ${s.ttft.p50}`);
+  assert.ok(s.tpot.p50 >= 0.0045 && s.tpot.p50 < 0.01, `tpot p50 ${s.tpot.p50}`);
   assert.ok(s.schedule_delay.p50 < 0.005, `schedule delay p50 ${s.schedule_delay.p50}`);
   assert.equal(s.tokens.output, 200 * 10, 'output tokens from the server usage');
   assert.equal(s.tokens.usage_missing, 0);
