@@ -5,6 +5,7 @@
 #include "net/asio.h"
 #include "net/client.h"
 #include "net/sse.h"
+#include "openai/json_writer.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -47,9 +48,11 @@ std::string request_body(const LoadOptions& o, std::uint64_t index) {
   for (std::uint32_t i = 0; i < input; ++i) {
     prompt += kWords[splitmix64(rng) % std::size(kWords)];
   }
-  std::string body = "{\"model\":\"" + o.model + "\",";
-  body += o.chat ? "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}],"
-                 : "\"prompt\":\"" + prompt + "\",";
+  std::string body = "{\"model\":";
+  openai::append_json_string(body, o.model);  // user-given: escaped
+  body += o.chat ? ",\"messages\":[{\"role\":\"user\",\"content\":" : ",\"prompt\":";
+  openai::append_json_string(body, prompt);
+  body += o.chat ? "}]," : ",";
   body += "\"max_tokens\":" + std::to_string(output) + ",\"ignore_eos\":true";
   if (o.stream) {
     body += ",\"stream\":true,\"stream_options\":{\"include_usage\":true}";
@@ -318,7 +321,9 @@ std::string summary_json(const std::vector<std::pair<std::string, StageReport>>&
       out += ',';
     }
     first = false;
-    out += "{\"name\":\"" + name + "\",\"target_rate\":";
+    out += "{\"name\":";
+    openai::append_json_string(out, name);
+    out += ",\"target_rate\":";
     append_number(out, r.target_rate);
     out += ",\"achieved_rate\":";
     append_number(out, r.achieved_rate);
@@ -335,18 +340,14 @@ std::string summary_json(const std::vector<std::pair<std::string, StageReport>>&
       first_error = false;
       out += "\"" + type + "\":" + std::to_string(count);
     }
-    out += "},";
-    append_summary(out, "ttft", r.ttft);
-    out += ',';
-    append_summary(out, "itl", r.itl);
-    out += ',';
-    append_summary(out, "tpot", r.tpot);
-    out += ',';
-    append_summary(out, "ntpot", r.ntpot);
-    out += ',';
-    append_summary(out, "e2e", r.e2e);
-    out += ',';
-    append_summary(out, "schedule_delay", r.schedule_delay);
+    out += '}';
+    const std::pair<const char*, const Summary*> summaries[] = {
+        {"ttft", &r.ttft},   {"itl", &r.itl}, {"tpot", &r.tpot},
+        {"ntpot", &r.ntpot}, {"e2e", &r.e2e}, {"schedule_delay", &r.schedule_delay}};
+    for (const auto& [metric, summary] : summaries) {
+      out += ',';
+      append_summary(out, metric, *summary);
+    }
     out += ",\"throughput\":{\"requests_per_s\":";
     append_number(out, r.requests_per_s);
     out += ",\"input_tokens_per_s\":";

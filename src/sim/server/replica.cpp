@@ -73,11 +73,8 @@ Replica::Replica(asio::io_context& home, const ReplicaSpec& spec, const SimOptio
       step_timer_(home) {
   next_id_ = (seed & 0xffff) << 40;
   for (const auto& lora : spec.loras) {
-    for (std::size_t i = 0; i < models_.size(); ++i) {
-      if (models_[i] == lora.parent) {
-        adapter_base_[lora.name] = i;
-      }
-    }
+    // validate() checked that every parent is one of the models.
+    adapter_base_[lora.name] = base_model_index(lora.parent).value_or(0);
     adapter_path_[lora.name] = "/adapters/" + lora.name;
     auto registered = engine_.register_adapter(lora.name);
     if (!registered.ok()) {
@@ -91,11 +88,18 @@ Replica::~Replica() {
   step_timer_.cancel();
 }
 
-std::optional<Replica::ModelRef> Replica::resolve_model(std::string_view name) const {
+std::optional<std::size_t> Replica::base_model_index(std::string_view name) const {
   for (std::size_t i = 0; i < models_.size(); ++i) {
     if (models_[i] == name) {
-      return ModelRef{i, -1};
+      return i;
     }
+  }
+  return std::nullopt;
+}
+
+std::optional<Replica::ModelRef> Replica::resolve_model(std::string_view name) const {
+  if (const auto base = base_model_index(name)) {
+    return ModelRef{*base, -1};
   }
   const auto base = adapter_base_.find(std::string(name));
   if (base == adapter_base_.end()) {

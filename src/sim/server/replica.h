@@ -58,6 +58,8 @@ class Replica final : private EngineSink {
   boost::asio::awaitable<void> serve_metrics(net::Exchange& exchange);
 
   std::optional<ModelRef> resolve_model(std::string_view name) const;
+  /// Index of base model `name` in models_, if this replica serves it.
+  std::optional<std::size_t> base_model_index(std::string_view name) const;
   void abort(std::uint64_t id);
   void kick();
   void run_engine();

@@ -55,13 +55,7 @@ asio::awaitable<void> Replica::serve_load_lora(net::Exchange& exchange) {
   }
   std::size_t base = 0;
   if (!lora.base_model_name.empty()) {
-    bool found = false;
-    for (std::size_t i = 0; i < models_.size(); ++i) {
-      if (models_[i] == lora.base_model_name) {
-        base = i;
-        found = true;
-      }
-    }
+    const auto found = base_model_index(lora.base_model_name);
     if (!found) {
       co_await respond_json(
           exchange, 404,
@@ -69,6 +63,7 @@ asio::awaitable<void> Replica::serve_load_lora(net::Exchange& exchange) {
                              "base_model_name"));
       co_return;
     }
+    base = *found;
   }
   auto registered = engine_.register_adapter(lora.lora_name);
   if (!registered.ok()) {
