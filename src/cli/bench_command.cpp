@@ -149,7 +149,8 @@ Runner add_bench_command(CLI::App& app) {
       std::filesystem::create_directories(f->report_dir, ec);
       const auto path = std::filesystem::path(f->report_dir) / "summary.json";
       std::ofstream out(path);
-      out << bench::summary_json({{"stage-0", *report}});
+      report->name = "stage-0";
+      out << bench::summary_json({*report});
       if (!out) {
         std::cerr << "sluice bench: cannot write " << path << "\n";
         return 1;

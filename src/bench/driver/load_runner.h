@@ -6,6 +6,7 @@
 #include "bench/arrivals.h"
 #include "bench/lengths.h"
 #include "bench/request_metrics.h"
+#include "bench/stage_report.h"
 #include "bench/stats.h"
 #include "core/clock.h"
 #include "core/result.h"
@@ -42,24 +43,8 @@ struct LoadOptions {
 /// Checks that a load can run: URL, model, rate or concurrency, and a stop condition.
 Status validate(const LoadOptions& options);
 
-struct StageReport {
-  double target_rate = 0;    ///< 0 for closed loop
-  double achieved_rate = 0;  ///< sent / (last send - first send)
-  double duration_s = 0;     ///< first send to last end
-  int concurrency = 0;
-  std::uint64_t completed = 0, failed = 0;
-  std::map<std::string, std::uint64_t> errors;  ///< failure type -> count
-  Summary ttft, itl, tpot, ntpot, e2e, schedule_delay;
-  std::uint64_t input_tokens = 0, output_tokens = 0;
-  std::uint64_t usage_missing = 0;  ///< responses without usage: tokens counted from chunks
-  double requests_per_s = 0, input_tokens_per_s = 0, output_tokens_per_s = 0;
-  double goodput_requests_per_s = 0;
-};
 
 /// Runs one stage to completion (every sent request finished or timed out).
 Result<StageReport> run_stage(const LoadOptions& options);
-
-/// The summary.json document: {"stages":[{name, target_rate, ..., "ttft":S, ...}]}.
-std::string summary_json(const std::vector<std::pair<std::string, StageReport>>& stages);
 
 }  // namespace sluice::bench
