@@ -99,7 +99,15 @@ void append_stage(std::string& out, const StageReport& r) {
     append_number(out, m.max);
     out += '}';
   }
-  out += "]}";
+  out += "],\"scrape_failures\":{";
+  sep = "";
+  for (const auto& [target, count] : r.scrape_failures) {
+    out += sep;
+    sep = ",";
+    append_key(out, target);
+    out += std::to_string(count);
+  }
+  out += "}}";
 }
 
 }  // namespace

@@ -44,6 +44,10 @@ struct StageReport {
   /// Requests per model name (LoRA traffic split): completed and failed.
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> per_model;
   std::vector<ScrapedMetric> scraped;
+  /// Scrapes that failed (unreachable, non-200, unparsable), per target URL.
+  std::map<std::string, std::uint64_t> scrape_failures;
+  /// Completed requests' end times in seconds from the stage's first send (saturation probe).
+  std::vector<double> completion_offsets_s;
 };
 
 /// The summary.json document: {"stages":[{name, target_rate, ..., "ttft":S, ...}]} where each S

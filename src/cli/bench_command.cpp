@@ -1,61 +1,179 @@
-// `sluice bench`: a load generator for OpenAI-compatible endpoints (first stage of issue #3:
-// one stage, open or closed loop, synthetic prompts, summary table and summary.json).
-#include "bench/driver/load_runner.h"
+// `sluice bench`: a load generator and report for OpenAI-compatible endpoints (issue #3).
+// Flags live in bench_flags.cpp, the printed and written output in bench_output.cpp; this file
+// runs the stages.
+#include "bench/driver/per_request_log.h"
+#include "bench/driver/session.h"
+#include "cli/bench_flags.h"
+#include "cli/bench_output.h"
 #include "cli/commands.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 namespace sluice::cli {
 namespace {
 
-struct BenchFlags {
-  std::string url;
-  std::string model;
-  std::string api = "chat";
-  bool no_stream = false;
-  double rate = -1;
-  std::string arrival = "constant";
-  double burstiness = 1;
-  int concurrency = 0;
-  std::uint64_t num_requests = 0;
-  double duration_s = 0;
-  std::string input_len = "128";
-  std::string output_len = "128";
-  std::uint64_t seed = 0;
-  std::string slo;
-  std::string api_key;
-  double timeout_s = 120;
-  std::string report_dir;
-};
+constexpr int kExitInterrupted = 130;
 
-void print_row(const char* name, const bench::Summary& s, double scale, const char* unit) {
-  std::printf("%-16s %10.3f %10.3f %10.3f %10.3f %10.3f %10.3f  %s\n", name, s.mean * scale,
-              s.p50 * scale, s.p90 * scale, s.p99 * scale, s.min * scale, s.max * scale, unit);
+int fail(const Error& e) {
+  std::cerr << "sluice bench: " << e.message << "\n";
+  return 2;
 }
 
-void print_report(const bench::StageReport& r) {
-  std::printf("requests: %llu completed, %llu failed", static_cast<unsigned long long>(r.completed),
-              static_cast<unsigned long long>(r.failed));
-  for (const auto& [type, count] : r.errors) {
-    std::printf(" [%s: %llu]", type.c_str(), static_cast<unsigned long long>(count));
+bench::LoadShape shape_of(const bench::StageSpec& spec, bool trace) {
+  bench::LoadShape shape;
+  shape.rate = spec.rate;
+  shape.arrival = spec.arrival;
+  shape.burstiness = spec.burstiness;
+  shape.concurrency = spec.concurrency;
+  shape.trace = trace;
+  shape.duration = spec.duration;
+  shape.num_requests = spec.num_requests;
+  return shape;
+}
+
+/// Runs the saturation probe and plans the sweep's stages from it. Empty if interrupted.
+Result<std::vector<bench::StageSpec>> plan_sweep(const BenchFlags& f, const bench::StageSpec& defaults,
+                                                 bench::BenchSession& session,
+                                                 std::vector<bench::StageReport>& reports) {
+  auto spacing = bench::parse_sweep_spacing(f.sweep_spacing);
+  if (!spacing.ok()) {
+    return std::move(spacing).error();
   }
-  std::printf("\nrate: target %.2f/s, achieved %.2f/s; duration %.3f s\n", r.target_rate,
-              r.achieved_rate, r.duration_s);
-  std::printf("throughput: %.2f req/s, %.1f input tok/s, %.1f output tok/s, goodput %.2f req/s\n",
-              r.requests_per_s, r.input_tokens_per_s, r.output_tokens_per_s,
-              r.goodput_requests_per_s);
-  std::printf("%-16s %10s %10s %10s %10s %10s %10s\n", "metric", "mean", "p50", "p90", "p99", "min",
-              "max");
-  print_row("ttft", r.ttft, 1e3, "ms");
-  print_row("itl (per chunk)", r.itl, 1e3, "ms");
-  print_row("tpot", r.tpot, 1e3, "ms");
-  print_row("ntpot", r.ntpot, 1e3, "ms");
-  print_row("e2e", r.e2e, 1e3, "ms");
-  print_row("schedule delay", r.schedule_delay, 1e3, "ms");
+  if (f.duration_s <= 0 && f.num_requests == 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "--sweep needs --duration (or --num-requests) for each of its stages",
+                      "--duration");
+  }
+  bench::LoadShape probe;
+  probe.concurrency = f.sweep_probe_concurrency;
+  probe.duration = from_seconds(f.sweep_probe_s);
+  std::cerr << "sweep: probing saturation with " << probe.concurrency << " requests in flight for "
+            << f.sweep_probe_s << " s\n";
+  reports.push_back(session.run_stage("saturation-probe", probe));
+  if (session.interrupted()) {
+    return std::vector<bench::StageSpec>{};
+  }
+  const double saturation =
+      bench::saturation_rate_from_probe(reports.back().completion_offsets_s, f.sweep_probe_s);
+  if (!(saturation > 0)) {
+    return make_error(ErrorCode::kUnavailable,
+                      "the saturation probe completed no requests: is the server up? (" +
+                          errors_text(reports.back()) + ")");
+  }
+  std::cerr << "sweep: saturation at about " << saturation << " requests/s\n";
+  std::vector<bench::StageSpec> stages;
+  for (const double rate : bench::sweep_rates(saturation, f.sweep, *spacing)) {
+    bench::StageSpec s = defaults;
+    s.concurrency = 0;
+    s.rate = rate;
+    s.name = "sweep-" + std::to_string(stages.size() + 1);
+    stages.push_back(s);
+  }
+  return stages;
+}
+
+int run_bench(const BenchFlags& f, const std::string& command_line) {
+  auto defaults = default_stage(f);
+  if (!defaults.ok()) return fail(defaults.error());
+  auto data_options = dataset_options(f);
+  if (!data_options.ok()) return fail(data_options.error());
+  auto options = session_options(f);
+  if (!options.ok()) return fail(options.error());
+  auto split = bench::ModelSplit::parse(f.models);
+  if (!split.ok()) return fail(split.error());
+  auto plan = stage_plan(f, *defaults);
+  if (!plan.ok()) return fail(plan.error());
+  if (f.per_request && f.report_dir.empty()) {
+    return fail(Error{ErrorCode::kInvalidArgument, "--per-request needs --report-dir", ""});
+  }
+  auto dataset = bench::make_dataset(*data_options);
+  if (!dataset.ok()) return fail(dataset.error());
+  const bool trace = (*dataset)->has_arrivals();
+  if (trace && (f.sweep > 0 || !f.stages_file.empty())) {
+    return fail(Error{ErrorCode::kInvalidArgument,
+                      "--dataset trace replays the trace's own arrival times: it cannot be "
+                      "combined with --stages or --sweep",
+                      "--dataset"});
+  }
+  for (const bench::StageSpec& stage : plan->stages) {
+    if (Status valid = bench::validate(shape_of(stage, trace)); !valid.ok()) {
+      return fail(valid.error());
+    }
+  }
+
+  const bench::ModelSplit& models = *split;
+  const std::uint64_t seed = f.seed;
+  options->pick_model = [&models, seed](std::uint64_t index) -> const std::string& {
+    return models.pick(index, seed);
+  };
+  auto session = bench::BenchSession::create(std::move(*options), **dataset);
+  if (!session.ok()) return fail(session.error());
+  bench::PerRequestLog log;
+  if (!f.report_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(f.report_dir, ec);
+    if (ec) {
+      return fail(Error{ErrorCode::kInvalidArgument,
+                        "cannot create --report-dir " + f.report_dir + ": " + ec.message(), ""});
+    }
+    if (f.per_request) {
+      const auto path = (std::filesystem::path(f.report_dir) / "per_request.jsonl").string();
+      if (Status s = log.open(path); !s.ok()) return fail(s.error());
+      (*session)->log_requests_to(&log);
+    }
+  }
+  ProgressPrinter progress(f.progress);
+  if (progress.enabled()) {
+    (*session)->on_progress([&progress](const bench::Progress& p) { progress.print(p); });
+  }
+  const std::string started_at = now_iso8601();
+  std::cerr << "sluice bench: " << f.url << ", dataset " << (*dataset)->describe() << "\n";
+
+  std::vector<bench::StageReport> reports;
+  std::vector<bench::StageSpec> stages = plan->stages;
+  if (f.sweep > 0) {
+    auto swept = plan_sweep(f, *defaults, **session, reports);
+    if (!swept.ok()) return fail(swept.error());
+    stages.insert(stages.end(), swept->begin(), swept->end());
+  }
+  for (std::size_t i = 0; i < stages.size() && !(*session)->interrupted(); ++i) {
+    if (i > 0) {
+      (*session)->pause(plan->interval);
+    }
+    const bench::StageSpec& spec = stages[i];
+    progress.begin_stage(spec.name, i + 1, stages.size());
+    bench::StageReport report = (*session)->run_stage(spec.name, shape_of(spec, trace));
+    progress.end_stage();
+    if (!spec.warmup) {
+      print_stage(report);
+      reports.push_back(std::move(report));
+    } else {
+      std::cerr << "warm-up done: " << report.completed << " completed, " << report.failed
+                << " failed (not reported)\n";
+    }
+  }
+  const bool interrupted = (*session)->interrupted();
+  if (interrupted) {
+    std::cerr << "sluice bench: interrupted; reporting what was measured\n";
+  }
+  session->reset();  // abandons what an interrupt left in flight
+  if (Status s = log.close(); !s.ok()) {
+    std::cerr << "sluice bench: " << s.error().message << "\n";
+  }
+  if (!f.report_dir.empty()) {
+    bench::ReportContext context;
+    context.command_line = command_line;
+    context.target_url = f.url;
+    context.dataset = (*dataset)->describe();
+    context.started_at = started_at;
+    if (Status s = write_report_dir(f.report_dir, reports, context); !s.ok()) {
+      std::cerr << "sluice bench: " << s.error().message << "\n";
+      return 1;
+    }
+  }
+  return interrupted ? kExitInterrupted : 0;
 }
 
 }  // namespace
@@ -64,101 +182,22 @@ Runner add_bench_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "bench",
       "Load-test an OpenAI-compatible endpoint: TTFT, ITL, TPOT, NTPOT, e2e latency, throughput, "
-      "goodput and the generator's own scheduling delay.");
+      "goodput and the generator's own scheduling delay, per stage.");
   cmd->footer(
       "Examples:\n"
       "  sluice bench --url http://127.0.0.1:8000 --model m --rate 50 --duration 30\n"
       "  sluice bench --url http://127.0.0.1:8000 --model m --concurrency 16 --num-requests 500 "
       "\\\n"
-      "    --input-len normal:512:128 --output-len 128 --slo ttft=200ms,tpot=50ms --report-dir "
-      "out");
+      "    --input-len normal:512:128 --output-len 128 --slo ttft=200ms,tpot=50ms --report-dir out\n"
+      "  sluice bench --url http://127.0.0.1:8000 --model m --sweep 5 --duration 30 "
+      "--dataset shared-prefix --report-dir out\n"
+      "  sluice bench --url http://127.0.0.1:8000 --model base=1 --model sql-lora=1 "
+      "--stages examples/bench/ladder.yaml --scrape http://127.0.0.1:8000/metrics\n"
+      "Ctrl-C stops the run and still writes the report of what was measured (exit code 130).\n"
+      "Metric definitions: docs/bench.md.");
   auto f = std::make_shared<BenchFlags>();
-  cmd->add_option("--url", f->url, "base URL of the server, e.g. http://127.0.0.1:8000")
-      ->required();
-  cmd->add_option("--model", f->model, "model name to request")->required();
-  cmd->add_option("--api", f->api, "chat (/v1/chat/completions) or completions")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"chat", "completions"}));
-  cmd->add_flag("--no-stream", f->no_stream, "non-streaming requests (default: SSE streaming)");
-  cmd->add_option("--rate", f->rate, "open loop: requests per second");
-  cmd->add_option("--arrival", f->arrival, "open-loop arrivals: constant, poisson or gamma")
-      ->capture_default_str();
-  cmd->add_option("--burstiness", f->burstiness, "gamma shape (1 = poisson, < 1 burstier)")
-      ->capture_default_str();
-  cmd->add_option("--concurrency", f->concurrency, "closed loop: requests in flight")
-      ->check(CLI::Range(1, 1000000));
-  cmd->add_option("--num-requests", f->num_requests, "stop after this many requests");
-  cmd->add_option("--duration", f->duration_s, "stop sending after this many seconds");
-  cmd->add_option("--input-len", f->input_len,
-                  "prompt length in words: N, uniform:MIN:MAX, normal:MEAN:STD[:MIN:MAX], "
-                  "lognormal:MEAN:STD[:MIN:MAX]")
-      ->capture_default_str();
-  cmd->add_option("--output-len", f->output_len, "max_tokens per request, same syntax")
-      ->capture_default_str();
-  cmd->add_option("--seed", f->seed, "seed of prompts, lengths and arrivals")
-      ->capture_default_str();
-  cmd->add_option("--slo", f->slo, "goodput objectives, e.g. ttft=200ms,tpot=50ms,e2e=2s");
-  cmd->add_option("--api-key", f->api_key, "sent as Authorization: Bearer KEY");
-  cmd->add_option("--timeout", f->timeout_s, "per-request timeout in seconds")
-      ->capture_default_str();
-  cmd->add_option("--report-dir", f->report_dir, "write summary.json into this directory");
-  return [f]() -> int {
-    bench::LoadOptions o;
-    o.url = f->url;
-    o.model = f->model;
-    o.chat = f->api == "chat";
-    o.stream = !f->no_stream;
-    if (f->rate >= 0) {
-      o.rate = f->rate;
-    }
-    auto arrival = bench::parse_arrival_kind(f->arrival);
-    auto input = bench::LengthDistribution::parse(f->input_len);
-    auto output = bench::LengthDistribution::parse(f->output_len);
-    auto slo = bench::Slo::parse(f->slo);
-    for (const Error* e :
-         {arrival.ok() ? nullptr : &arrival.error(), input.ok() ? nullptr : &input.error(),
-          output.ok() ? nullptr : &output.error(), slo.ok() ? nullptr : &slo.error()}) {
-      if (e != nullptr) {
-        std::cerr << "sluice bench: " << e->message << "\n";
-        return 2;
-      }
-    }
-    o.arrival = *arrival;
-    o.burstiness = f->burstiness;
-    o.concurrency = f->concurrency;
-    o.num_requests = f->num_requests;
-    o.duration = from_seconds(f->duration_s);
-    o.input = *input;
-    o.output = *output;
-    o.seed = f->seed;
-    o.slo = *slo;
-    o.api_key = f->api_key;
-    o.timeout = from_seconds(f->timeout_s);
-    if (Status valid = bench::validate(o); !valid.ok()) {
-      std::cerr << "sluice bench: " << valid.error().message << "\n";
-      return 2;
-    }
-    auto report = bench::run_stage(o);
-    if (!report.ok()) {
-      std::cerr << "sluice bench: " << report.error().message << "\n";
-      return 1;
-    }
-    print_report(*report);
-    if (!f->report_dir.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(f->report_dir, ec);
-      const auto path = std::filesystem::path(f->report_dir) / "summary.json";
-      std::ofstream out(path);
-      report->name = "stage-0";
-      out << bench::summary_json({*report});
-      if (!out) {
-        std::cerr << "sluice bench: cannot write " << path << "\n";
-        return 1;
-      }
-      std::cout << "wrote " << path.string() << "\n";
-    }
-    return 0;
-  };
+  add_bench_flags(*cmd, *f);
+  return [f, cmd]() -> int { return run_bench(*f, command_line_of(*cmd)); };
 }
 
 }  // namespace sluice::cli

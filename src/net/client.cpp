@@ -251,6 +251,16 @@ asio::awaitable<Result<ClientResponse>> HttpClient::stream(
   return perform(state_, std::move(request), std::move(on_data));
 }
 
+Status HttpClient::add_ca_file(const std::string& path) {
+  boost::system::error_code ec;
+  state_->tls_context().load_verify_file(path, ec);
+  if (ec) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "cannot load CA certificates from " + path + ": " + ec.message());
+  }
+  return {};
+}
+
 std::uint64_t HttpClient::connections_opened() const { return state_->connections_opened(); }
 
 std::size_t HttpClient::idle_connections() const { return state_->idle_connections(); }

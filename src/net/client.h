@@ -68,6 +68,10 @@ class HttpClient {
   asio::awaitable<Result<ClientResponse>> stream(ClientRequest request,
                                                  std::function<bool(std::string_view)> on_data);
 
+  /// https: also trust the PEM certificate(s) in `path` when a request sets verify_tls.
+  /// kInvalidArgument naming the file if it cannot be read or is not PEM.
+  Status add_ca_file(const std::string& path);
+
   /// TCP connections opened so far (a measure of pool reuse).
   std::uint64_t connections_opened() const;
   /// Idle pooled connections, over all hosts.

@@ -10,10 +10,15 @@ TEST(StreamChunk, ChatContentAndRoleOnlyChunks) {
       R"({"id":"x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" hi"},"finish_reason":null}]})");
   ASSERT_TRUE(content.ok());
   EXPECT_TRUE(content->has_content);
+  EXPECT_EQ(content->content_tokens, 1u);
+  auto two = parse_stream_chunk(R"({"choices":[{"index":0,"delta":{"content":" the model"}}]})");
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two->content_tokens, 2u) << "a chunk carrying two words is two tokens";
   auto role =
       parse_stream_chunk(R"({"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})");
   ASSERT_TRUE(role.ok());
   EXPECT_FALSE(role->has_content) << "role-only chunks are not tokens";
+  EXPECT_EQ(role->content_tokens, 0u);
 }
 
 TEST(StreamChunk, CompletionsTextAndUsage) {

@@ -1,11 +1,22 @@
 #include "bench/driver/stream_chunk.h"
 
+#include "openai/tokenizer.h"
+
 #include <simdjson.h>
 
 #include <string>
 
 namespace sluice::bench {
 namespace {
+
+void add_content(StreamChunk& chunk, std::string_view text) {
+  if (text.empty()) {
+    return;
+  }
+  static const openai::Tokenizer tokenizer;
+  chunk.has_content = true;
+  chunk.content_tokens += static_cast<std::uint32_t>(tokenizer.count(text));
+}
 
 Result<StreamChunk> parse(std::string_view json) {
   thread_local simdjson::ondemand::parser parser;
@@ -43,7 +54,7 @@ Result<StreamChunk> parse(std::string_view json) {
           }
           std::string_view text;
           if (ck == "text" && cf.value().get_string().get(text) == simdjson::SUCCESS) {
-            chunk.has_content = chunk.has_content || !text.empty();
+            add_content(chunk, text);
           } else if (ck == "delta" || ck == "message") {
             simdjson::ondemand::object delta;
             if (cf.value().get_object().get(delta) != simdjson::SUCCESS) {
@@ -52,7 +63,7 @@ Result<StreamChunk> parse(std::string_view json) {
             std::string_view content;
             if (delta.find_field_unordered("content").get_string().get(content) ==
                 simdjson::SUCCESS) {
-              chunk.has_content = chunk.has_content || !content.empty();
+              add_content(chunk, content);
             }
           }
         }

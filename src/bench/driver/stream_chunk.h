@@ -12,6 +12,9 @@ namespace sluice::bench {
 
 struct StreamChunk {
   bool has_content = false;  ///< a choice with non-empty delta.content (chat) or text (completions)
+  /// Approximate tokens of that content (sluice's tokenizer, src/openai/tokenizer.h): exact against
+  /// sluice sim, an estimate elsewhere. Used for per-token ITL and when `usage` is absent.
+  std::uint32_t content_tokens = 0;
   std::optional<std::uint32_t> prompt_tokens;      ///< usage.prompt_tokens
   std::optional<std::uint32_t> completion_tokens;  ///< usage.completion_tokens
 };

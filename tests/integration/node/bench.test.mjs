@@ -5,9 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { SLUICE, startSim, stop, runSluice } from './lib.mjs';
+import { startSim, stop, runSluice, runBench } from './lib.mjs';
 
 let sim;
 before(async () => {
@@ -15,15 +13,7 @@ before(async () => {
 });
 after(async () => { await stop(sim); });
 
-async function bench(args) {
-  const child = spawn(SLUICE, ['bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => { stdout += d; });
-  child.stderr.on('data', (d) => { stderr += d; });
-  const [code] = await once(child, 'exit');
-  return { code, stdout, stderr };
-}
+const bench = (args) => runBench(args);
 
 const S_FIELDS = ['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'min', 'max'];
 
@@ -80,7 +70,7 @@ test('errors are counted by type and the run goes on', async () => {
   }
   const unreachable = await bench(['--url', 'http://127.0.0.1:1', '--model', 'm', '--rate', '50', '--num-requests', '3']);
   assert.equal(unreachable.code, 0);
-  assert.match(unreachable.stdout, /0 completed, 3 failed \[io: 3\]/);
+  assert.match(unreachable.stdout, /0 completed, 3 failed \(io: 3\)/);
 });
 
 test('invalid flags fail with a clear message', () => {
@@ -96,5 +86,24 @@ test('invalid flags fail with a clear message', () => {
     const r = runSluice(['bench', ...args]);
     assert.notEqual(r.status, 0, args.join(' '));
     assert.match(r.stderr + r.stdout, pattern, args.join(' '));
+  }
+});
+
+test('accuracy: TTFT and ITL medians within 2% of the simulator\'s 100 ms and 10 ms', async () => {
+  const slow = await startSim(['--model', 'm', '--profile', 'fixed', '--ttft-ms', '100', '--itl-ms', '10']);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+    const r = await bench(['--url', slow.url, '--model', 'm', '--rate', '10', '--num-requests', '30',
+      '--input-len', '20', '--output-len', '20', '--report-dir', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).stages[0];
+    assert.equal(s.requests.completed, 30);
+    assert.ok(Math.abs(s.ttft.p50 - 0.100) <= 0.002, `ttft p50 ${s.ttft.p50}`);
+    assert.ok(Math.abs(s.itl.p50 - 0.010) <= 0.0002, `itl p50 ${s.itl.p50}`);
+    assert.ok(Math.abs(s.itl_per_token.p50 - 0.010) <= 0.0002, `itl per token p50 ${s.itl_per_token.p50}`);
+    assert.ok(Math.abs(s.tpot.p50 - 0.010) <= 0.0002, `tpot p50 ${s.tpot.p50}`);
+    assert.equal(s.tokens.mismatches, 0, 'one word per chunk: usage agrees with the chunks');
+  } finally {
+    await stop(slow);
   }
 });

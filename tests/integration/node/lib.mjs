@@ -2,6 +2,9 @@
 // ready (it prints its URLs on stdout), talk to it, and always stop what was started.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const SLUICE = process.env.SLUICE_BIN;
 if (!SLUICE) {
@@ -143,4 +146,32 @@ export async function eventually(fn, { timeoutMs = 5000, intervalMs = 20 } = {})
     await sleep(intervalMs);
   }
   return last;
+}
+
+/**
+ * Runs `sluice bench <args>` to its end: { code, signal, stdout, stderr }. `onStart(child)` may
+ * act on the running process (for example to interrupt it).
+ */
+export async function runBench(args, { onStart } = {}) {
+  const child = spawn(SLUICE, ['bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = once(child, 'exit');
+  if (onStart) await onStart(child, () => ({ stdout, stderr }));
+  const [code, signal] = await exited;
+  started.delete(child);
+  return { code, signal, stdout, stderr };
+}
+
+/** Reads DIR/summary.json of a bench run. */
+export function readSummary(dir) {
+  return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+}
+
+/** A fresh temporary directory. */
+export function tempDir(prefix = 'sluice-test-') {
+  return mkdtempSync(join(tmpdir(), prefix));
 }
