@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message; every usage error exits 2 (--help and --version exit 0).
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (!sluice::log::set_level(log_level)) {
     std::cerr << "sluice: unknown --log-level '" << log_level << "'\n";
