@@ -5,6 +5,7 @@
 #include "bench/driver/session.h"
 #include "bench/model_split.h"
 #include "bench/stage_plan.h"
+#include "bench/sweep.h"
 #include "core/result.h"
 
 #include <CLI/CLI.hpp>
