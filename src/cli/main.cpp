@@ -1,5 +1,6 @@
 // The `sluice` binary: parses the command line and runs one subcommand.
 #include "cli/commands.h"
+#include "core/fd_limit.h"
 #include "core/log.h"
 
 #include <CLI/CLI.hpp>
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
     // CLI11 prints the message; every usage error exits 2 (--help and --version exit 0).
     return app.exit(e) == 0 ? 0 : 2;
   }
+  // Thousands of connections (bench streams, sim replicas, gateway upstreams) need descriptors.
+  sluice::raise_fd_limit();
   if (!sluice::log::set_level(log_level)) {
     std::cerr << "sluice: unknown --log-level '" << log_level << "'\n";
     return 2;

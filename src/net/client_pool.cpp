@@ -5,6 +5,10 @@
 
 namespace sluice::net::detail {
 
+namespace {
+constexpr auto kFreshIdle = std::chrono::milliseconds(500);
+}  // namespace
+
 ClientConnection::ClientConnection(asio::any_io_executor executor, std::string pool_key,
                                    asio::ssl::context* tls_context)
     : pool_key_(std::move(pool_key)) {
@@ -42,11 +46,17 @@ std::unique_ptr<ClientConnection> ClientState::take(const std::string& key) {
   auto it = idle_.find(key);
   if (it == idle_.end()) return nullptr;
   auto& list = it->second;
+  const TimePoint now = SteadyClock::now();
   while (!list.empty()) {
     // Most recently used first: it is the least likely to have hit the server's idle timeout.
     auto connection = std::move(list.back());
     list.pop_back();
-    if (connection->looks_alive()) return connection;
+    // A connection idle for less than kFreshIdle is reused without the peek (a syscall per
+    // request at high rates): servers' keep-alive timeouts are seconds, and a connection that did
+    // close meanwhile fails before any response byte, which the client retries once.
+    if (now - connection->idle_since() < kFreshIdle || connection->looks_alive()) {
+      return connection;
+    }
   }
   return nullptr;
 }
@@ -55,6 +65,7 @@ void ClientState::give_back(std::unique_ptr<ClientConnection> connection) {
   auto& list = idle_[connection->pool_key()];
   if (list.size() >= max_idle_per_host_) return;  // closes it
   connection->tcp().expires_never();
+  connection->mark_idle(SteadyClock::now());
   list.push_back(std::move(connection));
 }
 

@@ -37,7 +37,12 @@ class ClientConnection {
   /// (for plain HTTP) unexpected bytes mean the server closed or broke it.
   bool looks_alive();
 
+  /// When the connection went back to the pool.
+  TimePoint idle_since() const { return idle_since_; }
+  void mark_idle(TimePoint now) { idle_since_ = now; }
+
  private:
+  TimePoint idle_since_{};
   std::string pool_key_;
   std::unique_ptr<boost::beast::tcp_stream> plain_;
   std::unique_ptr<TlsStream> tls_;
