@@ -8,3 +8,4 @@ for b in build/release/bench/*_bench; do
   "$b" --benchmark_min_time=0.2
 done
 bench/sim_http.sh "$@"
+bench/bench_generator.sh

@@ -1,6 +1,8 @@
 #include "bench/dataset.h"
 #include "openai/tokenizer.h"
 
+#include "dataset_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,28 +14,12 @@
 namespace sluice::bench {
 namespace {
 
-std::string fixture(const char* name) {
-  return (std::filesystem::path(__FILE__).parent_path() / "data" / name).string();
-}
-
-std::string write_temp(const std::string& name, const std::string& contents) {
-  const auto path = std::filesystem::path(::testing::TempDir()) / ("sluice_sharegpt_" + name);
-  std::ofstream(path, std::ios::binary) << contents;
-  return path.string();
-}
+using test::fixture;
+using test::must_make;
+using test::write_temp;
 
 DatasetOptions sharegpt(std::string path, std::uint64_t seed = 1) {
-  DatasetOptions options;
-  options.kind = "sharegpt";
-  options.path = std::move(path);
-  options.seed = seed;
-  return options;
-}
-
-std::unique_ptr<Dataset> must_make(const DatasetOptions& options) {
-  auto dataset = make_dataset(options);
-  EXPECT_TRUE(dataset.ok()) << (dataset.ok() ? "" : dataset.error().message);
-  return dataset.ok() ? std::move(dataset).value() : nullptr;
+  return test::file_dataset("sharegpt", std::move(path), seed);
 }
 
 const std::map<std::string, std::string> kUsable = {

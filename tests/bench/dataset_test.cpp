@@ -4,6 +4,8 @@
 
 #include "openai/tokenizer.h"
 
+#include "dataset_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -20,11 +22,7 @@ LengthDistribution spec(std::string_view text) {
   return std::move(d).value();
 }
 
-std::unique_ptr<Dataset> must_make(const DatasetOptions& options) {
-  auto dataset = make_dataset(options);
-  EXPECT_TRUE(dataset.ok()) << (dataset.ok() ? "" : dataset.error().message);
-  return dataset.ok() ? std::move(dataset).value() : nullptr;
-}
+using test::must_make;
 
 std::vector<Prompt> take(Dataset& dataset, std::size_t n) {
   std::vector<Prompt> out;

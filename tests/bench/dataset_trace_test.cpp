@@ -3,6 +3,8 @@
 #include "bench/dataset.h"
 #include "openai/tokenizer.h"
 
+#include "dataset_test_util.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -17,28 +19,12 @@ using dataset_detail::parse_trace_time;
 
 constexpr std::int64_t kSecond = 1'000'000'000;
 
-std::string fixture(const char* name) {
-  return (std::filesystem::path(__FILE__).parent_path() / "data" / name).string();
-}
-
-std::string write_temp(const std::string& name, const std::string& contents) {
-  const auto path = std::filesystem::path(::testing::TempDir()) / ("sluice_trace_" + name);
-  std::ofstream(path, std::ios::binary) << contents;
-  return path.string();
-}
+using test::fixture;
+using test::must_make;
+using test::write_temp;
 
 DatasetOptions trace(std::string path, std::uint64_t seed = 1) {
-  DatasetOptions options;
-  options.kind = "trace";
-  options.path = std::move(path);
-  options.seed = seed;
-  return options;
-}
-
-std::unique_ptr<Dataset> must_make(const DatasetOptions& options) {
-  auto dataset = make_dataset(options);
-  EXPECT_TRUE(dataset.ok()) << (dataset.ok() ? "" : dataset.error().message);
-  return dataset.ok() ? std::move(dataset).value() : nullptr;
+  return test::file_dataset("trace", std::move(path), seed);
 }
 
 struct Expected {
