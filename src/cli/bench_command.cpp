@@ -192,7 +192,7 @@ Runner add_bench_command(CLI::App& app) {
       "  sluice bench --url http://127.0.0.1:8000 --model m --sweep 5 --duration 30 "
       "--dataset shared-prefix --report-dir out\n"
       "  sluice bench --url http://127.0.0.1:8000 --model base=1 --model sql-lora=1 "
-      "--stages examples/bench/ladder.yaml --scrape http://127.0.0.1:8000/metrics\n"
+      "--stages examples/bench/rate_ladder.yaml --scrape http://127.0.0.1:8000/metrics\n"
       "Ctrl-C stops the run and still writes the report of what was measured (exit code 130).\n"
       "Metric definitions: docs/bench.md.");
   auto f = std::make_shared<BenchFlags>();

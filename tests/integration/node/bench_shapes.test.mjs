@@ -74,11 +74,13 @@ test('LoRA traffic split: --model NAME=WEIGHT sends each model its share', async
   assert.match(r.stdout, /models: m \d+\/\d+ sql \d+\/\d+/);
 });
 
-test('--progress always prints a line per second with the live counters', async () => {
+test('--progress always prints a line per second; --warmup runs unreported load first', async () => {
   const r = await runBench(['--url', sim.url, '--model', 'm', '--rate', '50', '--duration', '2.5',
-    '--output-len', '2', '--progress', 'always']);
+    '--output-len', '2', '--progress', 'always', '--warmup', '0.3']);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('[stage-0 1/1]'));
+  assert.match(r.stderr, /warm-up done: 1[45] completed, 0 failed/);
+  assert.deepEqual(r.stdout.match(/^== .*/gm), ['== stage-0'], 'only the measured stage is reported');
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('[stage-0 2/2]'));
   assert.ok(lines.length >= 2, r.stderr);
   assert.match(lines[0], /sent \d+ in-flight \d+ ok \d+ errors 0 ttft p50 \d+\.\d ms/);
 });
