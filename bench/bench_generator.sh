@@ -5,7 +5,8 @@
 #   bench/bench_generator.sh [--duration 5]
 #
 # Prints:
-#  1. open loop: schedule delay and achieved rate of one generator thread at 5k, 10k and 12k
+#  1. open loop (after a 1 s warm-up that opens the connections): schedule delay and achieved
+#     rate of one generator thread at 5k, 10k and 12k
 #     streaming requests/s against a zero-latency `sluice sim` (8 output tokens each);
 #  2. capacity: closed-loop requests/s of one sluice bench thread (SSE parsed, every token timed)
 #     vs one wrk thread posting the same streaming request (no parsing), and their ratio;
@@ -46,7 +47,7 @@ url=$(start_sim --ttft-ms 0 --itl-ms 0)
 echo "== open loop, one generator thread, zero-latency sim, 8 output tokens"
 printf '%-8s %-10s %-12s %-12s %-12s\n' rate achieved 'delay p50' 'delay p99' 'delay p99.9'
 for rate in 5000 10000 12000; do
-  out=$(taskset -c 1 "$SLUICE" bench --url "$url" --model m --rate "$rate" --duration "$DURATION" \
+  out=$(taskset -c 1 "$SLUICE" bench --url "$url" --model m --rate "$rate" --duration "$DURATION" --warmup 1 \
     --input-len 16 --output-len 8 2>&1)
   achieved=$(grep -o 'achieved [0-9.]*' <<<"$out" | awk '{print $2}')
   read -r p50 p99 p999 < <(sed 's/schedule delay/schedule_delay/' <<<"$out" | metric schedule_delay)
