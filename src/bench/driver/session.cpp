@@ -64,7 +64,7 @@ struct BenchSession::Impl {
   asio::awaitable<void> scrape_loop(StageRun* stage, std::size_t target_index);
   asio::awaitable<bool> scrape_once(StageRun* stage, std::size_t target_index);
   asio::awaitable<void> stage_main(StageRun* stage);
-  asio::awaitable<void> watch_signals(StageRun* stage);
+  asio::awaitable<void> watch_signals();
   void maybe_finish(StageRun* stage);
   asio::steady_timer& stage_timer(StageRun* stage);
 };
@@ -354,14 +354,13 @@ asio::awaitable<void> BenchSession::Impl::scrape_loop(StageRun* stage, std::size
   }
 }
 
-asio::awaitable<void> BenchSession::Impl::watch_signals(StageRun* stage) {
+asio::awaitable<void> BenchSession::Impl::watch_signals() {
   auto [ec, signal] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
   if (ec) {
     co_return;  // the stage ended normally
   }
   interrupted = true;
-  stage->shape.num_requests = 1;  // closed-loop workers stop at their next turn
-  context.stop();                 // abandon what is in flight: the report holds what finished
+  context.stop();  // abandon what is in flight: the report holds what finished
 }
 
 asio::awaitable<void> BenchSession::Impl::stage_main(StageRun* stage) {
@@ -461,7 +460,7 @@ StageReport BenchSession::run_stage(const std::string& name, const LoadShape& sh
     return report;
   }
   s.context.restart();
-  asio::co_spawn(s.context, s.watch_signals(&stage), asio::detached);
+  asio::co_spawn(s.context, s.watch_signals(), asio::detached);
   asio::co_spawn(s.context, s.stage_main(&stage), asio::detached);
   s.context.run();
   report.interrupted = s.interrupted;
