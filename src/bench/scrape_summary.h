@@ -20,13 +20,16 @@
 // are reported.
 #pragma once
 
-#include "bench/prometheus_text.h"
+#include "metrics/prometheus_text.h"
 #include "bench/stage_report.h"
 
 #include <string_view>
 #include <vector>
 
 namespace sluice::bench {
+
+using metrics::PromSample;
+using metrics::PromSnapshot;
 
 /// Rows for `target` (the scrape URL, copied into each row), sorted by series then kind.
 /// `samples_in_time_order` holds the snapshot taken at stage start first and the one at stage end

@@ -15,7 +15,7 @@ constexpr std::string_view kTarget = "http://127.0.0.1:8000/metrics";
 std::vector<PromSnapshot> pages(std::initializer_list<std::string_view> texts) {
   std::vector<PromSnapshot> out;
   for (const std::string_view text : texts) {
-    auto parsed = parse_prometheus_text(text);
+    auto parsed = metrics::parse_prometheus_text(text);
     EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
     out.push_back(parsed.ok() ? std::move(parsed).value() : PromSnapshot{});
   }
@@ -283,7 +283,7 @@ TEST(SummarizeScrapes, ManySeriesManySnapshots) {
 }
 
 std::string read_fixture() {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "data" / "sim_metrics.txt";
+  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / "metrics" / "data" / "sim_metrics.txt";
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in) << "missing fixture " << path;
   std::stringstream text;
@@ -300,7 +300,7 @@ PromSample* mutable_sample(PromSnapshot& s, std::string_view series) {
 // Stage start = the simulator's real page; stage end = the same page after 4 more requests whose
 // TTFTs add up to 1 second, with 3 requests running (the start page had its own running count).
 TEST(SummarizeScrapes, SimulatorPageHistogramMeanAndGauges) {
-  auto parsed = parse_prometheus_text(read_fixture());
+  auto parsed = metrics::parse_prometheus_text(read_fixture());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   const PromSnapshot start = std::move(parsed).value();
   PromSnapshot end = start;

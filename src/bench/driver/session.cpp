@@ -3,7 +3,7 @@
 #include "bench/driver/per_request_log.h"
 #include "bench/driver/stage_tally.h"
 #include "bench/driver/stream_chunk.h"
-#include "bench/prometheus_text.h"
+#include "metrics/prometheus_text.h"
 #include "bench/scrape_summary.h"
 #include "net/asio.h"
 #include "net/client.h"
@@ -470,7 +470,7 @@ StageReport BenchSession::run_stage(const std::string& name, const LoadShape& sh
     std::uint64_t failures = stage.scrape_failures[t];
     std::vector<PromSnapshot> snapshots;
     for (const std::string& body : stage.scrapes[t]) {
-      auto parsed = parse_prometheus_text(body);
+      auto parsed = metrics::parse_prometheus_text(body);
       if (parsed.ok()) {
         snapshots.push_back(std::move(*parsed));
       } else {

@@ -1,4 +1,4 @@
-#include "bench/prometheus_text.h"
+#include "metrics/prometheus_text.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <limits>
 #include <sstream>
 
-namespace sluice::bench {
+namespace sluice::metrics {
 namespace {
 
 PromSnapshot parse_ok(std::string_view text) {
@@ -265,4 +265,4 @@ TEST(PrometheusText, ParsesTheSimulatorsMetricsPage) {
 }
 
 }  // namespace
-}  // namespace sluice::bench
+}  // namespace sluice::metrics

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sluice::bench {
+namespace sluice::metrics {
 
 /// One sample line.
 struct PromSample {
@@ -48,4 +48,4 @@ struct PromSnapshot {
 /// "line 12: expected '=' after label name"; the whole page is rejected then.
 Result<PromSnapshot> parse_prometheus_text(std::string_view text);
 
-}  // namespace sluice::bench
+}  // namespace sluice::metrics

@@ -1,4 +1,4 @@
-#include "bench/prometheus_text.h"
+#include "metrics/prometheus_text.h"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-namespace sluice::bench {
+namespace sluice::metrics {
 namespace {
 
 constexpr std::array<std::string_view, 5> kTypeNames{"counter", "gauge", "histogram", "summary",
@@ -388,4 +388,4 @@ Result<PromSnapshot> parse_prometheus_text(std::string_view text) {
   return snapshot;
 }
 
-}  // namespace sluice::bench
+}  // namespace sluice::metrics
