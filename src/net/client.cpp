@@ -19,6 +19,7 @@ using boost::system::error_code;
 using detail::ClientConnection;
 using detail::ClientState;
 using OnData = std::function<bool(std::string_view)>;
+using OnHead = std::function<void(int, const http::fields&)>;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kStreamReadBytes = 16 * 1024;
@@ -51,8 +52,8 @@ struct Attempt {
 template <typename Stream>
 asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connection,
                                      const Request& message, const HttpUrl& url,
-                                     const OnData* on_data, TimePoint deadline,
-                                     std::size_t max_body) {
+                                     const OnData* on_data, const OnHead* on_head,
+                                     TimePoint deadline, std::size_t max_body) {
   Attempt attempt;
   auto& buffer = connection.buffer();
   {
@@ -102,6 +103,9 @@ asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connectio
   ClientResponse response;
   response.status = static_cast<int>(parser.get().result_int());
   response.headers = static_cast<const http::fields&>(parser.get());
+  if (on_head != nullptr && *on_head) {
+    (*on_head)(response.status, response.headers);
+  }
   char chunk[kStreamReadBytes];
   while (!parser.is_done()) {
     parser.get().body().data = chunk;
@@ -213,10 +217,12 @@ asio::awaitable<Result<ClientResponse>> perform(std::shared_ptr<ClientState> sta
       Attempt attempt;
       if (connection->is_tls()) {
         attempt = co_await exchange_on(connection->tls(), *connection, message, *url, data_callback,
-                                       deadline, request.max_response_bytes);
+                                       &request.on_response_head, deadline,
+                                       request.max_response_bytes);
       } else {
         attempt = co_await exchange_on(connection->plain(), *connection, message, *url,
-                                       data_callback, deadline, request.max_response_bytes);
+                                       data_callback, &request.on_response_head, deadline,
+                                       request.max_response_bytes);
       }
       if (attempt.result.ok()) {
         if (attempt.reusable) state->give_back(std::move(connection));

@@ -33,6 +33,10 @@ struct ClientRequest {
   bool verify_tls = false;
   /// request(): a larger response body fails with kTooLarge. stream() has no limit.
   std::size_t max_response_bytes = 64 * 1024 * 1024;
+  /// stream(): called once with the status and headers as soon as they are read, before any body
+  /// byte reaches on_data (a proxy relays them before the body). Not called when the request fails
+  /// before a response head arrives.
+  std::function<void(int status, const http::fields& headers)> on_response_head;
 };
 
 struct ClientResponse {

@@ -182,6 +182,23 @@ TEST_F(ClientTest, SseRoundTripThroughStream) {
   EXPECT_EQ(events, (std::vector<std::string>{R"({"id":1})", "two\nlines", "[DONE]"}));
 }
 
+TEST_F(ClientTest, StreamReportsTheResponseHeadBeforeAnyBodyByte) {
+  ServerHarness harness(sse_stream);
+  ClientRequest request;
+  request.url = harness.url("/sse");
+  std::vector<std::string> order;
+  request.on_response_head = [&](int status, const http::fields& headers) {
+    order.push_back("head " + std::to_string(status) + " " +
+                    std::string(headers[http::field::content_type]));
+  };
+  auto result = run_on(context_, client_.stream(std::move(request), [&](std::string_view) {
+    if (order.size() < 2) order.push_back("data");
+    return true;
+  }));
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(order, (std::vector<std::string>{"head 200 text/event-stream", "data"}));
+}
+
 asio::awaitable<void> never_responds(Exchange& exchange) {
   asio::steady_timer timer(exchange.executor(), std::chrono::seconds(10));
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
