@@ -14,5 +14,6 @@ using Runner = std::function<int()>;
 Runner add_sim_command(CLI::App& app);
 Runner add_up_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
+Runner add_gateway_command(CLI::App& app);
 
 }  // namespace sluice::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
       {"sim", sluice::cli::add_sim_command(app)},
       {"up", sluice::cli::add_up_command(app)},
       {"bench", sluice::cli::add_bench_command(app)},
+      {"gateway", sluice::cli::add_gateway_command(app)},
   };
   try {
     app.parse(argc, argv);

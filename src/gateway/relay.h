@@ -1,0 +1,48 @@
+// Relays one upstream HTTP exchange to the downstream client as it arrives: the status and
+// content type first, then the body chunk by chunk (SSE tokens reach the client as soon as the
+// model server sends them). The whole response is never buffered: bytes wait only while the
+// client is slower than the upstream, up to RelayLimits::max_pending_bytes, beyond which the
+// client is dropped (a slow client must not hold upstream capacity forever).
+#pragma once
+
+#include "core/result.h"
+#include "net/asio.h"
+#include "net/client.h"
+#include "net/exchange.h"
+
+#include <cstddef>
+#include <string>
+
+namespace sluice::gateway {
+
+namespace asio = boost::asio;
+
+struct RelayLimits {
+  std::size_t max_pending_bytes = 4 << 20;
+  /// Do not relay a 5xx head: leave it to the caller to retry another endpoint.
+  bool hold_server_errors = false;
+};
+
+struct RelayResult {
+  /// The upstream's status, 0 if no response head arrived (connect failure, timeout, ...).
+  int status = 0;
+  /// True once anything was sent downstream (then the request can no longer be retried).
+  bool relayed = false;
+  /// A held 5xx answer (hold_server_errors): its body, to send if no retry succeeds.
+  std::string held_body;
+  std::string held_content_type;
+  /// Set when the upstream failed (transport error, timeout, cancelled).
+  std::optional<Error> upstream_error;
+  bool client_gone = false;
+  bool client_too_slow = false;
+  std::uint64_t bytes = 0;
+};
+
+/// Sends `request` with `client` and relays the answer to `exchange`. Cancels the upstream call
+/// when the client disconnects. If the upstream fails after the stream began, an SSE error event
+/// and [DONE] end an event stream (other bodies are cut, so the client sees a truncated response).
+/// Runs on the exchange's executor, which must be the client's.
+asio::awaitable<RelayResult> relay(net::HttpClient& client, net::Exchange& exchange,
+                                   net::ClientRequest request, RelayLimits limits);
+
+}  // namespace sluice::gateway

@@ -1,0 +1,68 @@
+// Built-in pickers. Each returns up to `max_endpoints` distinct endpoints, best first; the ones
+// after the first are the fallbacks the gateway retries on connect failure or early 5xx.
+#pragma once
+
+#include "scheduling/plugin.h"
+
+namespace sluice::scheduling {
+
+/// Ranked-list length when a config does not set `maxNumOfEndpoints`: primary + 2 fallbacks.
+inline constexpr std::size_t kDefaultRankedEndpoints = 3;
+
+/// `max-score-picker`: highest total score first; equal scores are ordered randomly (from the
+/// Scheduler's seeded RNG) so that ties spread load instead of always hitting the first endpoint.
+class MaxScorePicker final : public Picker {
+ public:
+  explicit MaxScorePicker(std::size_t max_endpoints = kDefaultRankedEndpoints)
+      : max_endpoints_(max_endpoints) {}
+  void pick(std::span<ScoredEndpoint> scored, PickerState& state,
+            std::vector<const EndpointView*>& ranked) const override;
+  std::size_t max_endpoints() const override { return max_endpoints_; }
+
+ private:
+  std::size_t max_endpoints_;
+};
+
+/// `weighted-random-picker`: samples without replacement with probability proportional to the
+/// total score (uniform when every score is 0). Spreads load while still preferring good endpoints.
+class WeightedRandomPicker final : public Picker {
+ public:
+  explicit WeightedRandomPicker(std::size_t max_endpoints = kDefaultRankedEndpoints)
+      : max_endpoints_(max_endpoints) {}
+  void pick(std::span<ScoredEndpoint> scored, PickerState& state,
+            std::vector<const EndpointView*>& ranked) const override;
+  std::size_t max_endpoints() const override { return max_endpoints_; }
+
+ private:
+  std::size_t max_endpoints_;
+};
+
+/// `random-picker`: uniform, ignoring scores.
+class RandomPicker final : public Picker {
+ public:
+  explicit RandomPicker(std::size_t max_endpoints = kDefaultRankedEndpoints)
+      : max_endpoints_(max_endpoints) {}
+  void pick(std::span<ScoredEndpoint> scored, PickerState& state,
+            std::vector<const EndpointView*>& ranked) const override;
+  std::size_t max_endpoints() const override { return max_endpoints_; }
+
+ private:
+  std::size_t max_endpoints_;
+};
+
+/// `round-robin-picker`: the baseline. Ignores scores and rotates through the candidates in their
+/// given order; fallbacks are the next ones in the rotation. The cursor is per Scheduler (per
+/// worker), so each worker is exactly fair and the whole gateway is fair up to one round.
+class RoundRobinPicker final : public Picker {
+ public:
+  explicit RoundRobinPicker(std::size_t max_endpoints = kDefaultRankedEndpoints)
+      : max_endpoints_(max_endpoints) {}
+  void pick(std::span<ScoredEndpoint> scored, PickerState& state,
+            std::vector<const EndpointView*>& ranked) const override;
+  std::size_t max_endpoints() const override { return max_endpoints_; }
+
+ private:
+  std::size_t max_endpoints_;
+};
+
+}  // namespace sluice::scheduling

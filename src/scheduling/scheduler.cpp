@@ -1,0 +1,84 @@
+#include "scheduling/scheduler.h"
+
+#include <algorithm>
+
+namespace sluice::scheduling {
+
+Scheduler::Scheduler(std::shared_ptr<const Profile> profile, std::uint64_t seed)
+    : profile_(std::move(profile)),
+      uses_prefix_(profile_->uses_prefix()),
+      picker_state_{seed, 0},
+      prefix_(profile_->prefix.lru_capacity) {}
+
+std::span<const std::uint64_t> Scheduler::hash_prompt(std::string_view model,
+                                                      std::string_view text) {
+  if (!uses_prefix_) {
+    hashes_.clear();
+    return {};
+  }
+  prompt_block_hashes(model, text, profile_->prefix.block_chars, profile_->prefix.max_blocks,
+                      hashes_);
+  return hashes_;
+}
+
+Result<Decision> Scheduler::pick(const SchedulingRequest& request,
+                                 std::span<const EndpointView> endpoints) {
+  const Profile& profile = *profile_;
+  candidates_.clear();
+  for (const EndpointView& e : endpoints) {
+    candidates_.push_back(&e);
+  }
+  if (candidates_.empty()) {
+    return make_error(ErrorCode::kUnavailable, "no endpoints in the pool");
+  }
+  for (const ProfileFilter& f : profile.filters) {
+    f.filter->filter(request, candidates_);
+    if (candidates_.empty()) {
+      return make_error(ErrorCode::kUnavailable,
+                        "no endpoint available for model '" + std::string(request.model) +
+                            "' (all removed by filter '" + f.name + "')");
+    }
+  }
+
+  const std::size_t n = candidates_.size();
+  CycleState state;
+  state.request = &request;
+  if (uses_prefix_ && !request.prefix_hashes.empty()) {
+    prefix_match_.resize(n);
+    prefix_.longest_matches(request.prefix_hashes, candidates_, prefix_match_);
+    state.prefix_match_blocks = prefix_match_;
+  }
+
+  totals_.assign(n, 0.0);
+  scores_.resize(n);
+  for (const ProfileScorer& s : profile.scorers) {
+    if (s.weight == 0.0) {
+      continue;
+    }
+    s.scorer->score(state, candidates_, scores_);
+    for (std::size_t i = 0; i < n; ++i) {
+      totals_[i] += s.weight * scores_[i];
+    }
+  }
+
+  scored_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    scored_[i] = ScoredEndpoint{candidates_[i], totals_[i]};
+  }
+  ranked_.clear();
+  profile.picker->pick(scored_, picker_state_, ranked_);
+  if (ranked_.empty()) {
+    return make_error(ErrorCode::kInternal, "picker '" + profile.picker_name + "' chose nothing");
+  }
+
+  Decision d;
+  d.ranked = ranked_;
+  if (!state.prefix_match_blocks.empty()) {
+    const auto it = std::find(candidates_.begin(), candidates_.end(), ranked_.front());
+    d.prefix_blocks_matched = prefix_match_[static_cast<std::size_t>(it - candidates_.begin())];
+    prefix_.record(ranked_.front()->id, request.prefix_hashes);
+  }
+  return d;
+}
+
+}  // namespace sluice::scheduling

@@ -1,0 +1,62 @@
+// The per-worker scheduling engine: runs one Profile over an endpoint snapshot and returns a
+// ranked list (primary + fallbacks). Pure: no clock, no I/O, no locks.
+//
+// One Scheduler per worker thread. It owns everything that changes per pick (RNG and round-robin
+// state, the approximate PrefixIndex, scratch buffers reused across picks), so picking allocates
+// nothing once the buffers have grown, and never takes a lock. The Profile is immutable and shared.
+#pragma once
+
+#include "core/result.h"
+#include "scheduling/profile.h"
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace sluice::scheduling {
+
+/// The outcome of one pick. `ranked` points into the Scheduler's scratch and into the endpoint
+/// span passed to pick(): valid until the next pick() on this Scheduler.
+struct Decision {
+  std::span<const EndpointView* const> ranked;  ///< never empty; ranked[0] is the primary
+  std::uint32_t prefix_blocks_matched = 0;      ///< blocks of the prompt cached on the primary
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(std::shared_ptr<const Profile> profile, std::uint64_t seed = 0x5C4ED01EULL);
+
+  /// Hashes a prompt with the profile's prefix settings into scratch; the span stays valid until
+  /// the next hash_prompt(). Pass it as SchedulingRequest::prefix_hashes.
+  std::span<const std::uint64_t> hash_prompt(std::string_view model, std::string_view text);
+
+  /// Filters, scores and picks. kUnavailable when no endpoint survives the filters; the message
+  /// names the model and the filter that removed the last candidates. When the profile scores
+  /// prefixes, the primary is recorded in the PrefixIndex (see record()).
+  Result<Decision> pick(const SchedulingRequest& request, std::span<const EndpointView> endpoints);
+
+  /// Records that `endpoint` received `hashes` (e.g. a fallback after the primary failed).
+  void record(std::uint32_t endpoint, std::span<const std::uint64_t> hashes) {
+    prefix_.record(endpoint, hashes);
+  }
+
+  PrefixIndex& prefix_index() { return prefix_; }
+  const Profile& profile() const { return *profile_; }
+
+ private:
+  std::shared_ptr<const Profile> profile_;
+  bool uses_prefix_;
+  PickerState picker_state_;
+  PrefixIndex prefix_;
+  // Scratch, reused across picks.
+  std::vector<std::uint64_t> hashes_;
+  std::vector<const EndpointView*> candidates_;
+  std::vector<std::uint32_t> prefix_match_;
+  std::vector<double> scores_;
+  std::vector<double> totals_;
+  std::vector<ScoredEndpoint> scored_;
+  std::vector<const EndpointView*> ranked_;
+};
+
+}  // namespace sluice::scheduling
