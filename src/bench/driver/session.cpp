@@ -1,6 +1,7 @@
 #include "bench/driver/session.h"
 
 #include "bench/driver/per_request_log.h"
+#include "bench/driver/response_reader.h"
 #include "bench/driver/stage_tally.h"
 #include "bench/driver/stream_chunk.h"
 #include "metrics/prometheus_text.h"
@@ -69,74 +70,6 @@ struct BenchSession::Impl {
   asio::steady_timer& stage_timer(StageRun* stage);
 };
 
-namespace {
-
-/// What one exchange produced, filled while the response streams in.
-struct Exchange {
-  RequestRecord record;
-  std::optional<std::uint32_t> usage_in, usage_out;
-  std::uint32_t chunk_token_sum = 0;
-  std::string bad;  // a malformed-response error type, if any
-  std::string unary_body;
-  net::SseParser parser;
-};
-
-bool on_stream_data(Exchange& x, std::string_view bytes) {
-  const TimePoint now = SteadyClock::now();
-  const Status fed = x.parser.feed(bytes, [&](const net::SseParser::Event& event) {
-    if (event.data == "[DONE]" || !x.bad.empty()) {
-      return;
-    }
-    auto chunk = parse_stream_chunk(event.data);
-    if (!chunk.ok()) {
-      x.bad = "malformed_sse";
-      return;
-    }
-    if (chunk->has_content) {
-      x.record.chunk_times.push_back(now);
-      x.record.chunk_tokens.push_back(std::max<std::uint32_t>(chunk->content_tokens, 1));
-      x.chunk_token_sum += chunk->content_tokens;
-    }
-    if (chunk->completion_tokens) {
-      x.usage_out = chunk->completion_tokens;
-      x.usage_in = chunk->prompt_tokens;
-    }
-  });
-  if (!fed.ok()) {
-    x.bad = "malformed_sse";
-  }
-  return x.bad.empty();
-}
-
-/// The failure type of a finished exchange, or empty on success (then usage is filled in).
-std::string classify(Exchange& x, const Result<net::ClientResponse>& response, bool stream) {
-  if (!response.ok()) {
-    return x.bad.empty() ? std::string(error_code_name(response.error().code)) : x.bad;
-  }
-  if (response->status != 200) {
-    return "http_" + std::to_string(response->status);
-  }
-  if (!stream) {
-    auto parsed = parse_completion_body(x.unary_body);
-    if (!parsed.ok()) {
-      return "malformed_body";
-    }
-    x.usage_out = parsed->completion_tokens;
-    x.usage_in = parsed->prompt_tokens;
-    x.chunk_token_sum = parsed->content_tokens;
-    if (!parsed->has_content && !x.usage_out) {
-      return "no_tokens";
-    }
-    return {};
-  }
-  if (x.record.chunk_times.empty()) {
-    return "no_tokens";
-  }
-  return {};
-}
-
-}  // namespace
-
 asio::steady_timer& BenchSession::Impl::stage_timer(StageRun* stage) {
   stage->timers.push_back(std::make_unique<asio::steady_timer>(context));
   return *stage->timers.back();
@@ -169,7 +102,7 @@ asio::awaitable<void> BenchSession::Impl::one_request(StageRun* stage, std::uint
   request.timeout = options.timeout;
   request.verify_tls = options.verify_tls;
 
-  Exchange x;
+  ResponseReader x;
   x.record.scheduled = scheduled;
   x.record.sent = SteadyClock::now();
   x.record.chunk_times.reserve(prompt.max_tokens);
@@ -182,13 +115,13 @@ asio::awaitable<void> BenchSession::Impl::one_request(StageRun* stage, std::uint
       x.unary_body.append(bytes);
       return true;
     }
-    return on_stream_data(x, bytes);
+    return x.feed_stream(bytes);
   };
   auto response = co_await client->stream(std::move(request), on_data);
   x.record.end = SteadyClock::now();
   --stage->in_flight;
 
-  const std::string error = classify(x, response, stream);
+  const std::string error = x.classify(response, stream);
   RequestMetrics metrics;
   bool slo_met = false;
   if (error.empty()) {
