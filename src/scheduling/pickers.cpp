@@ -29,7 +29,7 @@ void MaxScorePicker::pick(std::span<ScoredEndpoint> scored, PickerState& state,
     const std::size_t j = splitmix64(state.rng) % i;
     std::swap(scored[i - 1], scored[j]);
   }
-  const std::size_t k = std::min(max_endpoints_, scored.size());
+  const std::size_t k = std::min(max_endpoints(), scored.size());
   for (std::size_t r = 0; r < k; ++r) {
     std::size_t best = r;
     for (std::size_t i = r + 1; i < scored.size(); ++i) {
@@ -55,7 +55,7 @@ void WeightedRandomPicker::pick(std::span<ScoredEndpoint> scored, PickerState& s
     const double u = uniform01(state.rng);
     s.score = w > 0.0 ? std::log(u) / w : -HUGE_VAL;
   }
-  const std::size_t k = std::min(max_endpoints_, scored.size());
+  const std::size_t k = std::min(max_endpoints(), scored.size());
   take_top(scored, k);
   for (std::size_t i = 0; i < k; ++i) {
     ranked.push_back(scored[i].endpoint);
@@ -64,7 +64,7 @@ void WeightedRandomPicker::pick(std::span<ScoredEndpoint> scored, PickerState& s
 
 void RandomPicker::pick(std::span<ScoredEndpoint> scored, PickerState& state,
                         std::vector<const EndpointView*>& ranked) const {
-  const std::size_t k = std::min(max_endpoints_, scored.size());
+  const std::size_t k = std::min(max_endpoints(), scored.size());
   for (std::size_t i = 0; i < k; ++i) {
     const std::size_t j = i + splitmix64(state.rng) % (scored.size() - i);
     std::swap(scored[i], scored[j]);
@@ -77,7 +77,7 @@ void RoundRobinPicker::pick(std::span<ScoredEndpoint> scored, PickerState& state
   const std::size_t n = scored.size();
   const std::size_t start = state.round_robin % n;
   ++state.round_robin;
-  const std::size_t k = std::min(max_endpoints_, n);
+  const std::size_t k = std::min(max_endpoints(), n);
   for (std::size_t i = 0; i < k; ++i) {
     ranked.push_back(scored[(start + i) % n].endpoint);
   }
