@@ -3,12 +3,10 @@
 #include "bench/driver/per_request_log.h"
 #include "bench/driver/response_reader.h"
 #include "bench/driver/stage_tally.h"
-#include "bench/driver/stream_chunk.h"
-#include "metrics/prometheus_text.h"
 #include "bench/scrape_summary.h"
+#include "metrics/prometheus_text.h"
 #include "net/asio.h"
 #include "net/client.h"
-#include "net/sse.h"
 
 #include <algorithm>
 #include <csignal>
