@@ -51,8 +51,10 @@ asio::awaitable<void> run_upstream(std::shared_ptr<RelayState> state, net::HttpC
     if (state->client_gone) {
       return false;
     }
-    if (!state->holding() && state->pending.size() + bytes.size() > state->limits.max_pending_bytes) {
-      state->too_slow = true;
+    if (state->pending.size() + bytes.size() > state->limits.max_pending_bytes) {
+      // A held 5xx body is cut (it is only relayed if every retry fails); a relayed one means the
+      // client reads too slowly.
+      state->too_slow = !state->holding();
       return false;
     }
     state->pending.append(bytes);
