@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make up    installs what is missing, builds, and runs `sluice up` (a simulated GPU fleet)
+#   make up    installs what is missing, builds, and runs `sluice up` (a simulated GPU fleet
+#              behind the gateway on :8080)
 #   make test  installs what is missing, builds, and runs the whole test suite
 # plus the release build (used by both), the sanitizer build of the unit tests, and benchmarks.
 

@@ -1,11 +1,17 @@
-// `sluice up`: the embedded default. Today a simulated GPU fleet (4 endpoints, 2 base models, one
-// of them with 2 LoRA adapters); the gateway joins it in front of the fleet in a later release.
+// `sluice up`: the embedded default. A simulated GPU fleet (4 endpoints, 2 base models, one of
+// them with 2 LoRA adapters) and the gateway in front of it on :8080, in one process: the fleet
+// runs on its own thread, the gateway on the main thread; Ctrl-C stops both.
 #include "cli/commands.h"
 #include "cli/sim_flags.h"
+#include "gateway/gateway_server.h"
 #include "sim/server/sim_options.h"
 
+#include <atomic>
+#include <csignal>
+#include <future>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 namespace sluice::cli {
 namespace {
@@ -27,8 +33,9 @@ std::vector<sim::ReplicaSpec> default_fleet(int base_port) {
 }
 
 void print_banner(const std::string& host, const std::vector<sim::ReplicaSpec>& fleet,
-                  const std::vector<std::uint16_t>& ports, const std::string& profile) {
-  std::cout << "sluice up: simulated GPU fleet is ready (profile " << profile << ")\n\n";
+                  const std::vector<std::uint16_t>& ports, const std::string& profile,
+                  std::uint16_t gateway_port) {
+  std::cout << "sluice up: simulated GPU fleet (profile " << profile << ") behind the gateway\n\n";
   for (std::size_t i = 0; i < ports.size(); ++i) {
     std::cout << "  endpoint " << i << "  http://" << host << ':' << ports[i] << "  "
               << fleet[i].models.front();
@@ -37,8 +44,9 @@ void print_banner(const std::string& host, const std::vector<sim::ReplicaSpec>& 
     }
     std::cout << "\n";
   }
-  const std::string url = "http://" + host + ':' + std::to_string(ports.front());
-  std::cout << "\nTry it:\n"
+  const std::string url = "http://" + host + ':' + std::to_string(gateway_port);
+  std::cout << "  gateway     " << url << "  routes by model and adapter to the endpoints above\n"
+            << "\nTry it:\n"
             << "  curl " << url << "/v1/models\n"
             << "  curl -N " << url
             << "/v1/chat/completions -H 'content-type: application/json' -d '{\"model\":\""
@@ -48,7 +56,8 @@ void print_banner(const std::string& host, const std::vector<sim::ReplicaSpec>& 
             << "  curl " << url
             << "/v1/completions -H 'content-type: application/json' -d "
                "'{\"model\":\"sql-lora\",\"prompt\":\"SELECT\",\"max_tokens\":8}'\n"
-            << "  curl " << url << "/metrics\n"
+            << "  sluice bench --url " << url << " --model " << kMistral
+            << " --rate 20 --duration 10 --report-dir bench-out\n"
             << "\nPress Ctrl-C to stop.\n"
             << std::flush;
 }
@@ -60,14 +69,19 @@ Runner add_up_command(CLI::App& app) {
       "up",
       "Start the embedded default on this machine: a simulated GPU fleet of 4 vLLM-compatible "
       "endpoints (Llama-3.1-8B with LoRA adapters sql-lora and food-review on two, Mistral-7B on "
-      "two), ready for curl and benchmarks.");
+      "two) and the gateway in front of it on :8080, ready for curl and sluice bench.");
   auto flags = std::make_shared<SimFlags>();
   cmd->add_option("--host", flags->host, "address to listen on")->capture_default_str();
-  cmd->add_option("--port", flags->port, "port of endpoint 0 (endpoint i uses port+i; 0 = any)")
+  auto gateway_port = std::make_shared<int>(8080);
+  cmd->add_option("--port", *gateway_port, "gateway port (0 = any)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--fleet-port", flags->port,
+                  "port of endpoint 0 (endpoint i uses port+i; 0 = any)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65532));
   add_engine_flags(*cmd, *flags);
-  return [flags]() -> int {
+  return [flags, gateway_port]() -> int {
     if (flags->list_profiles) {
       print_profiles(std::cout);
       return 0;
@@ -81,12 +95,38 @@ Runner add_up_command(CLI::App& app) {
     const auto fleet = options->replicas;
     const std::string host = options->host;
     const std::string profile = options->engine.profile.name;
-    options->on_ready = [fleet, host, profile](const std::vector<std::uint16_t>& ports) {
-      print_banner(host, fleet, ports, profile);
+
+    // The fleet starts first (its own thread); the gateway then discovers it.
+    std::promise<std::vector<std::uint16_t>> fleet_ready;
+    std::atomic<bool> ready_reported{false};
+    options->on_ready = [&](const std::vector<std::uint16_t>& ports) {
+      if (!ready_reported.exchange(true)) fleet_ready.set_value(ports);
     };
-    const Status status = sim::run_sim(std::move(*options));
-    if (!status.ok()) {
-      std::cerr << "sluice up: " << status.error().message << "\n";
+    Status fleet_status;
+    std::thread fleet_thread([&] {
+      fleet_status = sim::run_sim(std::move(*options));
+      if (!ready_reported.exchange(true)) fleet_ready.set_value({});  // failed before ready
+    });
+    const std::vector<std::uint16_t> ports = fleet_ready.get_future().get();
+    if (ports.empty()) {
+      fleet_thread.join();
+      std::cerr << "sluice up: " << fleet_status.error().message << "\n";
+      return 1;
+    }
+    gateway::GatewayOptions gw;
+    gw.host = host;
+    gw.port = static_cast<std::uint16_t>(*gateway_port);
+    for (const std::uint16_t port : ports) {
+      gw.endpoints.push_back("http://" + host + ':' + std::to_string(port));
+    }
+    gw.on_ready = [&](std::uint16_t bound) { print_banner(host, fleet, ports, profile, bound); };
+    const Status gateway_status = gateway::run_gateway(std::move(gw));
+    if (!gateway_status.ok()) {
+      std::cerr << "sluice up: " << gateway_status.error().message << "\n";
+      std::raise(SIGTERM);  // stops the fleet, which listens for it
+    }
+    fleet_thread.join();
+    if (!gateway_status.ok() || !fleet_status.ok()) {
       return 1;
     }
     return 0;

@@ -109,11 +109,15 @@ test('replica ports are consecutive from --port', async () => {
   }
 });
 
-test('up starts the 4-endpoint fleet with 2 base models and 2 adapters, and stops on SIGINT', async () => {
-  const up = await startSluice(['up', '--port', '0', '--profile', 'fixed', '--ttft-ms', '1', '--itl-ms', '1'], { count: 4 });
+test('up starts the 4-endpoint fleet (2 base models, 2 adapters) behind the gateway; stops on SIGINT', async () => {
+  const up = await startSluice(['up', '--port', '0', '--fleet-port', '0', '--profile', 'fixed',
+    '--ttft-ms', '1', '--itl-ms', '1'], { count: 5 });
   try {
+    const endpoints = up.urls.slice(0, 4);
+    const gateway = up.urls[4];
+    assert.match(up.output().stdout, new RegExp(`gateway +${gateway}`));
     const served = new Map();
-    for (const url of up.urls) {
+    for (const url of endpoints) {
       const models = JSON.parse((await getText(`${url}/v1/models`)).text).data;
       for (const m of models) served.set(m.id, m.parent);
     }
@@ -122,12 +126,27 @@ test('up starts the 4-endpoint fleet with 2 base models and 2 adapters, and stop
     assert.equal(bases.length, 2);
     assert.equal(adapters.length, 2);
     assert.equal(new Set(adapters.map(([, parent]) => parent)).size, 1);
-    assert.match(up.output().stdout, /curl/);
-    const r = await postJson(`${up.urls[0]}/v1/chat/completions`,
+    // The gateway lists the whole fleet and routes an adapter request to an endpoint serving it.
+    const listed = JSON.parse((await getText(`${gateway}/v1/models`)).text).data.map((m) => m.id);
+    assert.deepEqual(listed.sort(), [...served.keys()].sort());
+    assert.match(up.output().stdout, /curl .*sluice bench/s);
+    const r = await postJson(`${gateway}/v1/chat/completions`,
       { model: adapters[0][0], messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 });
     assert.equal(r.status, 200);
   } finally {
     assert.equal(await stop(up, 'SIGINT'), 0);
+  }
+});
+
+test('up with its gateway port taken fails cleanly and stops the fleet', async () => {
+  const blocker = await startSim(['--model', 'x']);
+  try {
+    const port = new URL(blocker.url).port;
+    const r = runSluice(['up', '--port', port, '--fleet-port', '0', '--profile', 'fixed', '--ttft-ms', '1', '--itl-ms', '1']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /cannot listen on .*:/);
+  } finally {
+    await stop(blocker);
   }
 });
 
