@@ -11,16 +11,6 @@
 namespace sluice::bench {
 namespace {
 
-void append_number(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out += "null";  // JSON has no NaN/Infinity; the page treats null as "no value"
-    return;
-  }
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof(buf), "%.9g", v);
-  out.append(buf, static_cast<std::size_t>(n));
-}
-
 void append_key(std::string& out, std::string_view key) {
   openai::append_json_string(out, key);
   out += ':';
@@ -28,7 +18,7 @@ void append_key(std::string& out, std::string_view key) {
 
 void append_field(std::string& out, std::string_view key, double v) {
   append_key(out, key);
-  append_number(out, v);
+  openai::append_json_number(out, v);
   out += ',';
 }
 

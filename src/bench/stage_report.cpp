@@ -7,12 +7,6 @@
 namespace sluice::bench {
 namespace {
 
-void append_number(std::string& out, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.9g", v);
-  out += buf;
-}
-
 void append_key(std::string& out, std::string_view key) {
   openai::append_json_string(out, key);
   out += ':';
@@ -26,7 +20,7 @@ void append_summary(std::string& out, std::string_view name, const Summary& s) {
       {"p99", s.p99},   {"p999", s.p999}, {"min", s.min}, {"max", s.max}};
   for (const auto& [key, value] : fields) {
     append_key(out, key);
-    append_number(out, value);
+    openai::append_json_number(out, value);
     out += ',';
   }
   out += "\"count\":" + std::to_string(s.count) + "}";
@@ -36,11 +30,11 @@ void append_stage(std::string& out, const StageReport& r) {
   out += "{\"name\":";
   openai::append_json_string(out, r.name);
   out += ",\"target_rate\":";
-  append_number(out, r.target_rate);
+  openai::append_json_number(out, r.target_rate);
   out += ",\"achieved_rate\":";
-  append_number(out, r.achieved_rate);
+  openai::append_json_number(out, r.achieved_rate);
   out += ",\"duration_s\":";
-  append_number(out, r.duration_s);
+  openai::append_json_number(out, r.duration_s);
   out += ",\"concurrency\":" + std::to_string(r.concurrency);
   out += r.interrupted ? ",\"interrupted\":true" : ",\"interrupted\":false";
   out += ",\"requests\":{\"completed\":" + std::to_string(r.completed) +
@@ -54,21 +48,20 @@ void append_stage(std::string& out, const StageReport& r) {
   }
   out += '}';
   const std::pair<const char*, const Summary*> summaries[] = {
-      {"ttft", &r.ttft},   {"itl", &r.itl}, {"itl_per_token", &r.itl_per_token},
-      {"tpot", &r.tpot},   {"ntpot", &r.ntpot}, {"e2e", &r.e2e},
-      {"schedule_delay", &r.schedule_delay}};
+      {"ttft", &r.ttft},   {"itl", &r.itl}, {"itl_per_token", &r.itl_per_token},  {"tpot", &r.tpot},
+      {"ntpot", &r.ntpot}, {"e2e", &r.e2e}, {"schedule_delay", &r.schedule_delay}};
   for (const auto& [metric, summary] : summaries) {
     out += ',';
     append_summary(out, metric, *summary);
   }
   out += ",\"throughput\":{\"requests_per_s\":";
-  append_number(out, r.requests_per_s);
+  openai::append_json_number(out, r.requests_per_s);
   out += ",\"input_tokens_per_s\":";
-  append_number(out, r.input_tokens_per_s);
+  openai::append_json_number(out, r.input_tokens_per_s);
   out += ",\"output_tokens_per_s\":";
-  append_number(out, r.output_tokens_per_s);
+  openai::append_json_number(out, r.output_tokens_per_s);
   out += "},\"goodput_requests_per_s\":";
-  append_number(out, r.goodput_requests_per_s);
+  openai::append_json_number(out, r.goodput_requests_per_s);
   out += ",\"tokens\":{\"input\":" + std::to_string(r.input_tokens) +
          ",\"output\":" + std::to_string(r.output_tokens) +
          ",\"usage_missing\":" + std::to_string(r.usage_missing) +
@@ -94,9 +87,9 @@ void append_stage(std::string& out, const StageReport& r) {
     out += ",\"kind\":";
     openai::append_json_string(out, m.kind);
     out += ",\"value\":";
-    append_number(out, m.value);
+    openai::append_json_number(out, m.value);
     out += ",\"max\":";
-    append_number(out, m.max);
+    openai::append_json_number(out, m.max);
     out += '}';
   }
   out += "],\"scrape_failures\":{";

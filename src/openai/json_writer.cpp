@@ -4,6 +4,8 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace sluice::openai {
@@ -193,6 +195,16 @@ void append_json_int(std::string& out, std::int64_t value) {
   char buf[kMaxIntegerChars + 1];
   const auto result = std::to_chars(buf, buf + sizeof(buf), value);
   out.append(buf, result.ptr);
+}
+
+void append_json_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  const int n = std::snprintf(buf, sizeof(buf), "%.9g", value);
+  out.append(buf, static_cast<std::size_t>(n));
 }
 
 }  // namespace sluice::openai

@@ -25,6 +25,10 @@ void append_json_string(std::string& out, std::string_view s);
 void append_json_uint(std::string& out, std::uint64_t value);
 void append_json_int(std::string& out, std::int64_t value);
 
+/// Appends a double with 9 significant digits ("%.9g"); NaN and infinities, which JSON cannot
+/// carry, become null.
+void append_json_number(std::string& out, double value);
+
 /// Upper bound on the digits of any 64-bit integer, for size estimates.
 inline constexpr std::size_t kMaxIntegerChars = 20;
 

@@ -7,16 +7,10 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 20;
 
-void append_double(std::string& out, double v) {
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof(buf), "%.9g", v);
-  out.append(buf, static_cast<std::size_t>(n));
-}
-
 void append_optional(std::string& out, const char* key, const std::optional<double>& v) {
   out += key;
   if (v) {
-    append_double(out, *v);
+    openai::append_json_number(out, *v);
   } else {
     out += "null";
   }
@@ -47,11 +41,11 @@ void PerRequestLog::write(const PerRequestRow& r) {
   out += ",\"model\":";
   openai::append_json_string(out, r.model);
   out += ",\"scheduled_s\":";
-  append_double(out, r.scheduled_s);
+  openai::append_json_number(out, r.scheduled_s);
   out += ",\"sent_s\":";
-  append_double(out, r.sent_s);
+  openai::append_json_number(out, r.sent_s);
   out += ",\"end_s\":";
-  append_double(out, r.end_s);
+  openai::append_json_number(out, r.end_s);
   out += ",\"ok\":";
   out += r.error.empty() ? "true" : "false";
   out += ",\"error\":";
@@ -64,7 +58,7 @@ void PerRequestLog::write(const PerRequestRow& r) {
   append_optional(out, ",\"tpot\":", r.tpot);
   append_optional(out, ",\"itl_mean\":", r.itl_mean);
   out += ",\"e2e\":";
-  append_double(out, r.e2e);
+  openai::append_json_number(out, r.e2e);
   out += ",\"input_tokens\":";
   openai::append_json_uint(out, r.input_tokens);
   out += ",\"output_tokens\":";
