@@ -38,7 +38,8 @@ std::vector<std::string> make_prompts(std::size_t bytes, std::size_t count) {
     std::string p = "system prompt #" + std::to_string(i % 8) + ": ";
     std::uint64_t x = i + 1;
     while (p.size() < bytes) {
-      p += (p.size() < bytes / 2) ? "You are a helpful assistant. " : "word" + std::to_string(x++ % 97) + " ";
+      p += (p.size() < bytes / 2) ? "You are a helpful assistant. "
+                                  : "word" + std::to_string(x++ % 97) + " ";
     }
     p.resize(bytes);
     prompts.push_back(std::move(p));

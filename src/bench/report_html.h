@@ -14,8 +14,8 @@ struct ReportContext {
   std::string title = "sluice bench";
   std::string command_line;  ///< how the run was started
   std::string target_url;
-  std::string dataset;       ///< Dataset::describe()
-  std::string started_at;    ///< ISO 8601 wall-clock time
+  std::string dataset;     ///< Dataset::describe()
+  std::string started_at;  ///< ISO 8601 wall-clock time
 };
 
 /// Renders the report. Charts: latency percentiles (TTFT, TPOT, ITL, e2e; p50/p90/p99) against

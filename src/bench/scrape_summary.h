@@ -20,8 +20,8 @@
 // are reported.
 #pragma once
 
-#include "metrics/prometheus_text.h"
 #include "bench/stage_report.h"
+#include "metrics/prometheus_text.h"
 
 #include <string_view>
 #include <vector>

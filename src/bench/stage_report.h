@@ -37,7 +37,7 @@ struct StageReport {
   /// Every completed request's TTFT in seconds, ascending (for the report's histogram).
   std::vector<double> ttft_values;
   std::uint64_t input_tokens = 0, output_tokens = 0;
-  std::uint64_t usage_missing = 0;    ///< responses without usage: tokens counted from chunks
+  std::uint64_t usage_missing = 0;     ///< responses without usage: tokens counted from chunks
   std::uint64_t token_mismatches = 0;  ///< usage.completion_tokens != content chunks seen
   double requests_per_s = 0, input_tokens_per_s = 0, output_tokens_per_s = 0;
   double goodput_requests_per_s = 0;

@@ -34,7 +34,8 @@ bench::LoadShape shape_of(const bench::StageSpec& spec, bool trace) {
 }
 
 /// Runs the saturation probe and plans the sweep's stages from it. Empty if interrupted.
-Result<std::vector<bench::StageSpec>> plan_sweep(const BenchFlags& f, const bench::StageSpec& defaults,
+Result<std::vector<bench::StageSpec>> plan_sweep(const BenchFlags& f,
+                                                 const bench::StageSpec& defaults,
                                                  bench::BenchSession& session,
                                                  std::vector<bench::StageReport>& reports) {
   auto spacing = bench::parse_sweep_spacing(f.sweep_spacing);
@@ -188,7 +189,8 @@ Runner add_bench_command(CLI::App& app) {
       "  sluice bench --url http://127.0.0.1:8000 --model m --rate 50 --duration 30\n"
       "  sluice bench --url http://127.0.0.1:8000 --model m --concurrency 16 --num-requests 500 "
       "\\\n"
-      "    --input-len normal:512:128 --output-len 128 --slo ttft=200ms,tpot=50ms --report-dir out\n"
+      "    --input-len normal:512:128 --output-len 128 --slo ttft=200ms,tpot=50ms --report-dir "
+      "out\n"
       "  sluice bench --url http://127.0.0.1:8000 --model m --sweep 5 --duration 30 "
       "--dataset shared-prefix --report-dir out\n"
       "  sluice bench --url http://127.0.0.1:8000 --model base=1 --model sql-lora=1 "

@@ -68,9 +68,10 @@ void add_bench_flags(CLI::App& cmd, BenchFlags& f) {
       ->check(CLI::IsMember({"synthetic", "shared-prefix", "multi-turn", "sharegpt", "trace"}))
       ->group(data);
   cmd.add_option("--dataset-path", f.dataset_path, "the sharegpt or trace file")->group(data);
-  cmd.add_option("--input-len", f.input_len,
-                 "prompt (question) length in tokens: N, uniform:MIN:MAX, normal:MEAN:STD[:MIN:MAX], "
-                 "lognormal:MEAN:STD[:MIN:MAX]")
+  cmd.add_option(
+         "--input-len", f.input_len,
+         "prompt (question) length in tokens: N, uniform:MIN:MAX, normal:MEAN:STD[:MIN:MAX], "
+         "lognormal:MEAN:STD[:MIN:MAX]")
       ->capture_default_str()
       ->group(data);
   cmd.add_option("--output-len", f.output_len, "max_tokens per request, same syntax")
@@ -104,8 +105,7 @@ void add_bench_flags(CLI::App& cmd, BenchFlags& f) {
   cmd.add_option("--api-key", f.api_key, "sent as Authorization: Bearer KEY")->group(req);
   cmd.add_option("--header", f.headers, "extra request header 'Name: value' (repeatable)")
       ->group(req);
-  cmd.add_flag("--insecure", f.insecure, "https: do not verify the server certificate")
-      ->group(req);
+  cmd.add_flag("--insecure", f.insecure, "https: do not verify the server certificate")->group(req);
   cmd.add_option("--ca-file", f.ca_file, "https: also trust this PEM CA certificate")
       ->check(CLI::ExistingFile)
       ->group(req);

@@ -87,7 +87,8 @@ void ProgressPrinter::print(const bench::Progress& p) {
   }
   std::fprintf(stderr, "%s%s %6.1fs sent %llu in-flight %llu ok %llu errors %llu ttft p50 %s%s",
                in_place_ ? "\r\033[K" : "", label_.c_str(), p.elapsed_s,
-               static_cast<unsigned long long>(p.sent), static_cast<unsigned long long>(p.in_flight),
+               static_cast<unsigned long long>(p.sent),
+               static_cast<unsigned long long>(p.in_flight),
                static_cast<unsigned long long>(p.completed),
                static_cast<unsigned long long>(p.failed), ttft, in_place_ ? "" : "\n");
   line_open_ = in_place_;

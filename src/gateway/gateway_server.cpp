@@ -33,10 +33,10 @@ asio::awaitable<void> discover_all(const GatewayOptions* options, net::HttpClien
     request.timeout = options->discovery_timeout;
     auto response = co_await client->request(std::move(request));
     if (!response.ok() || response->status != 200) {
-      const std::string why = response.ok() ? "HTTP " + std::to_string(response->status)
-                                             : response.error().message;
-      *failure = make_error(ErrorCode::kUnavailable, "cannot list the models of " + url + ": " + why,
-                            "--endpoint");
+      const std::string why =
+          response.ok() ? "HTTP " + std::to_string(response->status) : response.error().message;
+      *failure = make_error(ErrorCode::kUnavailable,
+                            "cannot list the models of " + url + ": " + why, "--endpoint");
       co_return;
     }
     auto cards = parse_models_list(response->body);
@@ -132,9 +132,9 @@ class Gateway {
     std::vector<std::size_t> ranked;
     table_.rank(*model, SteadyClock::now(), ranked);
     if (ranked.empty()) {
-      co_await respond(exchange, 404,
-                       openai::error_body(404, "The model `" + *model + "` does not exist.",
-                                          "model"));
+      co_await respond(
+          exchange, 404,
+          openai::error_body(404, "The model `" + *model + "` does not exist.", "model"));
       co_return;
     }
     const std::size_t attempts =
@@ -167,19 +167,18 @@ class Gateway {
                                      : "HTTP " + std::to_string(last.status));
     }
     if (!last.held_body.empty() || last.status >= 500) {
-      co_await respond(exchange, last.status, std::move(last.held_body),
-                       last.held_content_type.empty() ? "application/json"
-                                                      : last.held_content_type);
+      co_await respond(
+          exchange, last.status, std::move(last.held_body),
+          last.held_content_type.empty() ? "application/json" : last.held_content_type);
       co_return;
     }
     const bool timeout = last.upstream_error && last.upstream_error->code == ErrorCode::kTimeout;
     const int status = timeout ? 504 : 502;
-    co_await respond(exchange, status,
-                     openai::error_body(status, "no model server answered for `" + *model +
-                                                    "`: " +
-                                                    (last.upstream_error
-                                                         ? last.upstream_error->message
-                                                         : std::string("no response"))));
+    co_await respond(
+        exchange, status,
+        openai::error_body(status, "no model server answered for `" + *model + "`: " +
+                                       (last.upstream_error ? last.upstream_error->message
+                                                            : std::string("no response"))));
   }
 
   const GatewayOptions& options_;
@@ -221,7 +220,8 @@ Status run_gateway(GatewayOptions options) {
   }
   pool.on_shutdown_signal([&server, &pool, grace = options.shutdown_grace] {
     log::info("gateway: shutting down");
-    server.shutdown(grace, [&pool] { boost::asio::post(pool.context(0), [&pool] { pool.stop(); }); });
+    server.shutdown(grace,
+                    [&pool] { boost::asio::post(pool.context(0), [&pool] { pool.stop(); }); });
   });
   pool.run();
   log::info("gateway: stopped");

@@ -62,8 +62,8 @@ asio::awaitable<void> run_upstream(std::shared_ptr<RelayState> state, net::HttpC
     state->wake.cancel();
     return true;
   };
-  auto outcome = co_await (client->stream(std::move(request), on_data) ||
-                           wait_until_client_gone(state));
+  auto outcome =
+      co_await (client->stream(std::move(request), on_data) || wait_until_client_gone(state));
   if (outcome.index() == 0) {
     auto response = std::get<0>(std::move(outcome));
     if (!response.ok()) {

@@ -216,13 +216,13 @@ asio::awaitable<Result<ClientResponse>> perform(std::shared_ptr<ClientState> sta
       connection->tcp().expires_at(deadline);
       Attempt attempt;
       if (connection->is_tls()) {
-        attempt = co_await exchange_on(connection->tls(), *connection, message, *url, data_callback,
-                                       &request.on_response_head, deadline,
-                                       request.max_response_bytes);
+        attempt =
+            co_await exchange_on(connection->tls(), *connection, message, *url, data_callback,
+                                 &request.on_response_head, deadline, request.max_response_bytes);
       } else {
-        attempt = co_await exchange_on(connection->plain(), *connection, message, *url,
-                                       data_callback, &request.on_response_head, deadline,
-                                       request.max_response_bytes);
+        attempt =
+            co_await exchange_on(connection->plain(), *connection, message, *url, data_callback,
+                                 &request.on_response_head, deadline, request.max_response_bytes);
       }
       if (attempt.result.ok()) {
         if (attempt.reusable) state->give_back(std::move(connection));

@@ -15,8 +15,8 @@ Result<std::vector<ServedModel>> parse_served_models(std::string_view body) {
     return make_error(ErrorCode::kInvalidArgument, "models list: no \"data\" array", "data");
   }
   if (data.size() > kMaxServedModels) {
-    return make_error(ErrorCode::kTooLarge, "models list: more than " +
-                                                std::to_string(kMaxServedModels) + " models",
+    return make_error(ErrorCode::kTooLarge,
+                      "models list: more than " + std::to_string(kMaxServedModels) + " models",
                       "data");
   }
   std::vector<ServedModel> models;

@@ -13,12 +13,12 @@ namespace sluice::scheduling {
 /// One endpoint's routing-relevant state. Plain data: the pool publishes a vector of these as an
 /// immutable snapshot; `in_flight` is the only field the gateway itself maintains.
 struct EndpointView {
-  std::uint32_t id = 0;     ///< stable for the endpoint's lifetime (prefix-index key)
-  std::string address;      ///< "host:port", what the gateway connects to
-  bool healthy = true;      ///< health checks and passive ejection say it can take requests
-  bool metrics_stale = false;  ///< last successful scrape is older than the staleness bound
-  std::uint32_t waiting = 0;   ///< queue depth (vllm:num_requests_waiting)
-  std::uint32_t running = 0;   ///< running batch size (vllm:num_requests_running)
+  std::uint32_t id = 0;         ///< stable for the endpoint's lifetime (prefix-index key)
+  std::string address;          ///< "host:port", what the gateway connects to
+  bool healthy = true;          ///< health checks and passive ejection say it can take requests
+  bool metrics_stale = false;   ///< last successful scrape is older than the staleness bound
+  std::uint32_t waiting = 0;    ///< queue depth (vllm:num_requests_waiting)
+  std::uint32_t running = 0;    ///< running batch size (vllm:num_requests_running)
   double kv_cache_usage = 0.0;  ///< 0..1 (vllm:kv_cache_usage_perc)
   std::uint32_t max_loras = 0;  ///< adapter slots (vllm:lora_requests_info max_lora)
   std::vector<std::string> running_adapters;  ///< adapters resident in GPU memory

@@ -56,8 +56,8 @@ class PrefixIndex {
   struct Node {
     std::uint64_t hash = 0;
     std::uint32_t slot = kNil;
-    std::uint32_t lru_prev = kNil;  // towards most recently used
-    std::uint32_t lru_next = kNil;  // towards least recently used
+    std::uint32_t lru_prev = kNil;    // towards most recently used
+    std::uint32_t lru_next = kNil;    // towards least recently used
     std::uint32_t chain_prev = kNil;  // other endpoints holding the same hash
     std::uint32_t chain_next = kNil;
   };

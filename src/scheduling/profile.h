@@ -14,8 +14,8 @@ namespace sluice::scheduling {
 
 /// Approximate prefix-cache settings, from the `prefix-cache-scorer` parameters.
 struct PrefixConfig {
-  std::size_t block_chars = kDefaultBlockChars;              ///< blockSize / hashBlockSize
-  std::size_t max_blocks = kDefaultMaxPrefixBlocks;          ///< maxPrefixBlocksToMatch
+  std::size_t block_chars = kDefaultBlockChars;      ///< blockSize / hashBlockSize
+  std::size_t max_blocks = kDefaultMaxPrefixBlocks;  ///< maxPrefixBlocksToMatch
   std::size_t lru_capacity = PrefixIndex::kDefaultCapacityPerEndpoint;  ///< lruCapacityPerServer
 };
 

@@ -18,8 +18,8 @@ Result<Profile> build_profile(std::span<const PluginSpec> plugins, const Profile
     }
     for (const Plugin& other : built) {
       if (other.name == plugin->name) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "duplicate plugin name '" + other.name + "'", other.name + ".name");
+        return make_error(ErrorCode::kInvalidArgument, "duplicate plugin name '" + other.name + "'",
+                          other.name + ".name");
       }
     }
     built.push_back(std::move(plugin).value());
@@ -81,10 +81,11 @@ Result<Profile> build_profile(std::span<const PluginSpec> plugins, const Profile
 Profile default_profile() {
   Profile p;
   p.name = "default";
-  p.filters = {{"health-filter", "health-filter", std::make_shared<HealthFilter>()},
-               {"model-served-filter", "model-served-filter", std::make_shared<ModelServedFilter>()},
-               {"saturation-filter", "saturation-filter",
-                std::make_shared<SaturationFilter>(SaturationFilter::Options{})}};
+  p.filters = {
+      {"health-filter", "health-filter", std::make_shared<HealthFilter>()},
+      {"model-served-filter", "model-served-filter", std::make_shared<ModelServedFilter>()},
+      {"saturation-filter", "saturation-filter",
+       std::make_shared<SaturationFilter>(SaturationFilter::Options{})}};
   p.scorers = {
       {"queue-scorer", "queue-scorer", std::make_shared<MinMaxLoadScorer>(LoadSignal::kQueue), 2.0},
       {"kv-cache-utilization-scorer", "kv-cache-utilization-scorer",
@@ -102,8 +103,9 @@ Profile default_profile() {
 Profile round_robin_profile() {
   Profile p;
   p.name = "round-robin";
-  p.filters = {{"health-filter", "health-filter", std::make_shared<HealthFilter>()},
-               {"model-served-filter", "model-served-filter", std::make_shared<ModelServedFilter>()}};
+  p.filters = {
+      {"health-filter", "health-filter", std::make_shared<HealthFilter>()},
+      {"model-served-filter", "model-served-filter", std::make_shared<ModelServedFilter>()}};
   p.picker = std::make_shared<RoundRobinPicker>();
   p.picker_name = p.picker_type = "round-robin-picker";
   return p;

@@ -109,10 +109,10 @@ class Params {
   }
 
   Error bad(std::string_view key, std::string_view want) const {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "plugin '" + name_ + "': parameter '" + std::string(key) + "' must be " +
-                          std::string(want),
-                      field(key));
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        "plugin '" + name_ + "': parameter '" + std::string(key) + "' must be " + std::string(want),
+        field(key));
   }
 
   std::string name_;
@@ -121,8 +121,7 @@ class Params {
 
 using Factory = std::function<Result<Plugin>(Plugin, const Params&)>;
 
-Result<Plugin> no_params_filter(Plugin p, const Params& params,
-                                std::shared_ptr<const Filter> f) {
+Result<Plugin> no_params_filter(Plugin p, const Params& params, std::shared_ptr<const Filter> f) {
   if (Status s = params.check({}); !s) {
     return std::move(s).error();
   }
@@ -131,8 +130,7 @@ Result<Plugin> no_params_filter(Plugin p, const Params& params,
   return p;
 }
 
-Result<Plugin> no_params_scorer(Plugin p, const Params& params,
-                                std::shared_ptr<const Scorer> s) {
+Result<Plugin> no_params_scorer(Plugin p, const Params& params, std::shared_ptr<const Scorer> s) {
   if (Status st = params.check({}); !st) {
     return std::move(st).error();
   }
@@ -173,8 +171,8 @@ Result<Plugin> saturation_filter(Plugin p, const Params& params) {
 
 Result<Plugin> prefix_scorer(Plugin p, const Params& params) {
   PrefixConfig c;
-  Status s = params.check({"blockSize", "hashBlockSize", "maxPrefixBlocksToMatch",
-                           "lruCapacityPerServer", "autoTune"});
+  Status s = params.check(
+      {"blockSize", "hashBlockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune"});
   if (s) s = params.get_count("blockSize", c.block_chars);
   if (s) s = params.get_count("hashBlockSize", c.block_chars);
   if (s) s = params.get_count("maxPrefixBlocksToMatch", c.max_blocks);
@@ -291,10 +289,10 @@ Result<Plugin> make_plugin(std::string_view type, std::string_view name,
       return e.factory(std::move(p), params);
     }
   }
-  return make_error(ErrorCode::kInvalidArgument,
-                    "plugin '" + p.name + "': unknown type '" + p.type + "' (known: " +
-                        known_types() + ")",
-                    p.name + ".type");
+  return make_error(
+      ErrorCode::kInvalidArgument,
+      "plugin '" + p.name + "': unknown type '" + p.type + "' (known: " + known_types() + ")",
+      p.name + ".type");
 }
 
 }  // namespace sluice::scheduling

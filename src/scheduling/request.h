@@ -19,7 +19,7 @@ struct SchedulingRequest {
   std::string_view session_key;  ///< optional: sticky-session key (e.g. x-session-id)
   /// Optional: the endpoint this session used last (e.g. from a gateway-issued cookie).
   std::optional<std::uint32_t> session_endpoint;
-  int priority = 0;               ///< InferenceObjective priority; negative = sheddable
+  int priority = 0;                 ///< InferenceObjective priority; negative = sheddable
   std::uint64_t size_estimate = 0;  ///< request size estimate (prompt bytes or tokens)
 };
 

@@ -34,9 +34,9 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
   for (const ProfileFilter& f : profile.filters) {
     f.filter->filter(request, candidates_);
     if (candidates_.empty()) {
-      return make_error(ErrorCode::kUnavailable,
-                        "no endpoint available for model '" + std::string(request.model) +
-                            "' (all removed by filter '" + f.name + "')");
+      return make_error(ErrorCode::kUnavailable, "no endpoint available for model '" +
+                                                     std::string(request.model) +
+                                                     "' (all removed by filter '" + f.name + "')");
     }
   }
 

@@ -1,7 +1,6 @@
 #include "bench/dataset.h"
-#include "openai/tokenizer.h"
-
 #include "dataset_test_util.h"
+#include "openai/tokenizer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,8 @@
 #include "bench/dataset_trace.h"
 
 #include "bench/dataset.h"
-#include "openai/tokenizer.h"
-
 #include "dataset_test_util.h"
+#include "openai/tokenizer.h"
 
 #include <gtest/gtest.h>
 

@@ -283,7 +283,8 @@ TEST(SummarizeScrapes, ManySeriesManySnapshots) {
 }
 
 std::string read_fixture() {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / "metrics" / "data" / "sim_metrics.txt";
+  const auto path =
+      std::filesystem::path(__FILE__).parent_path() / ".." / "metrics" / "data" / "sim_metrics.txt";
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in) << "missing fixture " << path;
   std::stringstream text;

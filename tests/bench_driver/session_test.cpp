@@ -18,8 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 using net::testing::ServerHarness;
 
-constexpr const char* kChunk =
-    R"({"choices":[{"index":0,"delta":{"content":" the"}}]})";
+constexpr const char* kChunk = R"({"choices":[{"index":0,"delta":{"content":" the"}}]})";
 constexpr const char* kUsage =
     R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}})";
 

@@ -1,4 +1,5 @@
 #include "gateway/endpoint_table.h"
+
 #include "gateway/model_discovery.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #include "scheduling/filters.h"
+
 #include "scheduling_test_util.h"
 
 #include <gtest/gtest.h>
@@ -49,7 +50,7 @@ TEST(ModelServedFilterTest, BaseModelAndAdapters) {
 
 TEST(SaturationFilterTest, QueueKvAndStaleCountAsSaturated) {
   std::vector<EndpointView> eps = {endpoint(1), endpoint(2), endpoint(3), endpoint(4)};
-  eps[0].waiting = 5;          // at queue threshold
+  eps[0].waiting = 5;            // at queue threshold
   eps[1].kv_cache_usage = 0.85;  // over KV threshold
   eps[2].metrics_stale = true;
   eps[3].waiting = 4;

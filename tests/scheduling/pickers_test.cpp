@@ -1,4 +1,5 @@
 #include "scheduling/pickers.h"
+
 #include "scheduling_test_util.h"
 
 #include <gtest/gtest.h>
@@ -131,8 +132,7 @@ TEST(RandomPickerTest, DistinctEndpointsAndAllReachable) {
     std::vector<const EndpointView*> ranked;
     RandomPicker(4).pick(s, state, ranked);
     ASSERT_EQ(ranked.size(), 4u);
-    EXPECT_EQ(std::set<std::uint32_t>(
-                  {ranked[0]->id, ranked[1]->id, ranked[2]->id, ranked[3]->id})
+    EXPECT_EQ(std::set<std::uint32_t>({ranked[0]->id, ranked[1]->id, ranked[2]->id, ranked[3]->id})
                   .size(),
               4u);
     seen.insert(ranked[0]->id);

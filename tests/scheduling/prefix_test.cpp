@@ -57,8 +57,7 @@ TEST(PrefixIndexTest, LongestMatchesAgreesWithPerEndpointLookup) {
   idx.record(2, std::vector<std::uint64_t>{1, 2});
   idx.record(3, std::vector<std::uint64_t>{7, 8});
   idx.record(4, std::vector<std::uint64_t>{2, 3, 4});  // not a prefix: must not count
-  std::vector<EndpointView> eps = {endpoint(4), endpoint(3), endpoint(2), endpoint(1),
-                                   endpoint(9)};
+  std::vector<EndpointView> eps = {endpoint(4), endpoint(3), endpoint(2), endpoint(1), endpoint(9)};
   const std::vector<std::uint64_t> q = {1, 2, 3, 4, 5};
   std::vector<std::uint32_t> out(eps.size());
   idx.longest_matches(q, pointers(eps), out);

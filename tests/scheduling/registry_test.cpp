@@ -97,12 +97,11 @@ TEST(RegistryTest, EveryRegisteredTypeBuildsWithoutParameters) {
         break;
     }
   }
-  for (std::string_view llmd : {"queue-scorer", "kv-cache-utilization-scorer", "kv-cache-scorer",
-                                "prefix-cache-scorer", "lora-affinity-scorer",
-                                "session-affinity-scorer", "running-requests-size-scorer",
-                                "active-request-scorer", "max-score-picker",
-                                "weighted-random-picker", "random-picker", "decode-filter",
-                                "single-profile-handler"}) {
+  for (std::string_view llmd :
+       {"queue-scorer", "kv-cache-utilization-scorer", "kv-cache-scorer", "prefix-cache-scorer",
+        "lora-affinity-scorer", "session-affinity-scorer", "running-requests-size-scorer",
+        "active-request-scorer", "max-score-picker", "weighted-random-picker", "random-picker",
+        "decode-filter", "single-profile-handler"}) {
     EXPECT_TRUE(make_plugin(llmd, "", YAML::Node()).ok()) << llmd;
   }
 }
@@ -144,9 +143,8 @@ TEST(RegistryTest, UnknownOrBadParametersNameThem) {
 }
 
 TEST(RegistryTest, ProfileErrors) {
-  const std::vector<PluginSpec> plugins = {{"queue-scorer", "", {}},
-                                           {"max-score-picker", "", {}},
-                                           {"random-picker", "", {}}};
+  const std::vector<PluginSpec> plugins = {
+      {"queue-scorer", "", {}}, {"max-score-picker", "", {}}, {"random-picker", "", {}}};
   auto missing = build_profile(plugins, ProfileSpec{"p", {{"nope", std::nullopt}}});
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("nope"), std::string::npos);

@@ -1,5 +1,6 @@
-#include "scheduling/registry.h"
 #include "scheduling/scheduler.h"
+
+#include "scheduling/registry.h"
 #include "scheduling_test_util.h"
 
 #include <gtest/gtest.h>

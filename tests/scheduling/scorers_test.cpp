@@ -1,4 +1,5 @@
 #include "scheduling/scorers.h"
+
 #include "scheduling_test_util.h"
 
 #include <gtest/gtest.h>
@@ -68,10 +69,10 @@ TEST(LoraAffinityScorerTest, ResidentBeatsFreeSlotBeatsWaitingBeatsNone) {
     e.max_loras = 1;
     e.running_adapters = {"other"};
   }
-  eps[0].running_adapters = {"sql"};   // resident
-  eps[1].running_adapters = {};        // free slot
-  eps[2].waiting_adapters = {"sql"};   // full, but queued to load
-  SchedulingRequest r;                 // eps[3]: full, not queued
+  eps[0].running_adapters = {"sql"};  // resident
+  eps[1].running_adapters = {};       // free slot
+  eps[2].waiting_adapters = {"sql"};  // full, but queued to load
+  SchedulingRequest r;                // eps[3]: full, not queued
   r.model = "sql";
   r.is_adapter = true;
   const auto s = run_scorer(LoraAffinityScorer(), r, eps);

@@ -36,8 +36,8 @@ struct StageRun {
   bool sending_done = false;  // no more requests will be started
   bool finished = false;      // sending done and nothing in flight: wind down
   std::vector<std::unique_ptr<asio::steady_timer>> timers;  // cancelled when finished
-  std::vector<std::vector<std::string>> scrapes;             // per target: /metrics bodies
-  std::vector<std::uint64_t> scrape_failures;                // per target
+  std::vector<std::vector<std::string>> scrapes;            // per target: /metrics bodies
+  std::vector<std::uint64_t> scrape_failures;               // per target
 };
 
 struct BenchSession::Impl {
@@ -215,7 +215,8 @@ asio::awaitable<void> BenchSession::Impl::closed_loop_worker(StageRun* stage) {
   const LoadShape& shape = stage->shape;
   const TimePoint end = stage->start + shape.duration;
   for (;;) {
-    if (interrupted || (shape.num_requests != 0 && stage->tally.sent_count() >= shape.num_requests)) {
+    if (interrupted ||
+        (shape.num_requests != 0 && stage->tally.sent_count() >= shape.num_requests)) {
       break;
     }
     if (shape.duration > Duration::zero() && SteadyClock::now() >= end) {

@@ -111,8 +111,7 @@ void StageTally::fill(StageReport& report) const {
   if (sends_ > 0) {
     const double sending = to_seconds(last_send_ - first_send_);
     report.achieved_rate = sending > 0 ? static_cast<double>(sends_ - 1) / sending : 0;
-    report.duration_s =
-        last_end_ > first_send_ ? to_seconds(last_end_ - first_send_) : 0;
+    report.duration_s = last_end_ > first_send_ ? to_seconds(last_end_ - first_send_) : 0;
   }
   if (report.duration_s > 0) {
     report.requests_per_s = static_cast<double>(completed_) / report.duration_s;
