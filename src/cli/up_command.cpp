@@ -3,6 +3,7 @@
 // runs on its own thread, the gateway on the main thread; Ctrl-C stops both.
 #include "cli/commands.h"
 #include "cli/sim_flags.h"
+#include "cli/up_config.h"
 #include "gateway/gateway_server.h"
 #include "sim/server/sim_options.h"
 
@@ -35,7 +36,8 @@ std::vector<sim::ReplicaSpec> default_fleet(int base_port) {
 void print_banner(const std::string& host, const std::vector<sim::ReplicaSpec>& fleet,
                   const std::vector<std::uint16_t>& ports, const std::string& profile,
                   std::uint16_t gateway_port) {
-  std::cout << "sluice up: simulated GPU fleet (profile " << profile << ") behind the gateway\n\n";
+  std::cout << "sluice up: simulated GPU fleet (profile " << profile
+            << ") behind the gateway (configuration: sluice up --print-config)\n\n";
   for (std::size_t i = 0; i < ports.size(); ++i) {
     std::cout << "  endpoint " << i << "  http://" << host << ':' << ports[i] << "  "
               << fleet[i].models.front();
@@ -80,8 +82,15 @@ Runner add_up_command(CLI::App& app) {
                   "port of endpoint 0 (endpoint i uses port+i; 0 = any)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65532));
+  auto print_config = std::make_shared<bool>(false);
+  cmd->add_flag("--print-config", *print_config,
+                "print the embedded gateway configuration (YAML) and exit");
   add_engine_flags(*cmd, *flags);
-  return [flags, gateway_port]() -> int {
+  return [flags, gateway_port, print_config]() -> int {
+    if (*print_config) {
+      std::cout << up_config_yaml();
+      return 0;
+    }
     if (flags->list_profiles) {
       print_profiles(std::cout);
       return 0;
@@ -116,9 +125,14 @@ Runner add_up_command(CLI::App& app) {
     gateway::GatewayOptions gw;
     gw.host = host;
     gw.port = static_cast<std::uint16_t>(*gateway_port);
-    for (const std::uint16_t port : ports) {
-      gw.endpoints.push_back("http://" + host + ':' + std::to_string(port));
+    auto config = up_config(host, ports);
+    if (!config.ok()) {
+      std::cerr << "sluice up: " << config.error().message << "\n";
+      std::raise(SIGTERM);
+      fleet_thread.join();
+      return 1;
     }
+    gw.config = std::make_shared<const config::GatewayConfig>(std::move(*config));
     gw.on_ready = [&](std::uint16_t bound) { print_banner(host, fleet, ports, profile, bound); };
     const Status gateway_status = gateway::run_gateway(std::move(gw));
     if (!gateway_status.ok()) {

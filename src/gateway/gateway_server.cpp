@@ -1,222 +1,199 @@
 #include "gateway/gateway_server.h"
 
 #include "core/log.h"
-#include "gateway/endpoint_table.h"
-#include "gateway/model_discovery.h"
-#include "gateway/relay.h"
-#include "net/client.h"
+#include "gateway/proxy.h"
 #include "net/server.h"
+#include "net/url.h"
 #include "net/worker_pool.h"
-#include "openai/error_body.h"
-#include "openai/request.h"
+#include "scheduling/scheduler.h"
 
-#include <memory>
+#include <set>
+#include <future>
+#include <thread>
 
 namespace sluice::gateway {
 namespace {
 
-namespace http = boost::beast::http;
+constexpr auto kAccessLogFlushInterval = std::chrono::milliseconds(200);
 
-std::string base_url(std::string url) {
-  while (!url.empty() && url.back() == '/') {
-    url.pop_back();
-  }
-  return url;
-}
-
-asio::awaitable<void> discover_all(const GatewayOptions* options, net::HttpClient* client,
-                                   std::vector<EndpointInfo>* endpoints,
-                                   std::optional<Error>* failure) {
-  for (const std::string& url : options->endpoints) {
-    net::ClientRequest request;
-    request.url = base_url(url) + "/v1/models";
-    request.timeout = options->discovery_timeout;
-    auto response = co_await client->request(std::move(request));
-    if (!response.ok() || response->status != 200) {
-      const std::string why =
-          response.ok() ? "HTTP " + std::to_string(response->status) : response.error().message;
-      *failure = make_error(ErrorCode::kUnavailable,
-                            "cannot list the models of " + url + ": " + why, "--endpoint");
-      co_return;
+/// Waits (polling, start-up only) until every endpoint listed its models or was ejected, or
+/// `wait` passes. Returns how many endpoints answered.
+std::size_t wait_for_discovery(const RoutingTable& table, Duration wait) {
+  const TimePoint deadline = SteadyClock::now() + wait;
+  while (true) {
+    std::size_t pending = 0;
+    std::size_t discovered = 0;
+    for (const PoolRoute& route : table.pools()) {
+      for (const pool::EndpointState& e : route.endpoints->snapshot()->endpoints) {
+        if (e.models) {
+          ++discovered;
+        } else if (e.healthy()) {
+          ++pending;
+        }
+      }
     }
-    auto cards = parse_models_list(response->body);
-    if (!cards.ok()) {
-      *failure =
-          make_error(ErrorCode::kInvalidArgument, url + ": " + cards.error().message, "--endpoint");
-      co_return;
+    if (pending == 0 || SteadyClock::now() >= deadline) {
+      return discovered;
     }
-    endpoints->push_back({base_url(url), std::move(*cards)});
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 
-/// Fetches every endpoint's /v1/models before serving.
-Result<std::vector<EndpointInfo>> discover(const GatewayOptions& options) {
-  asio::io_context context(1);
-  net::HttpClient client(context.get_executor());
-  std::vector<EndpointInfo> endpoints;
-  std::optional<Error> failure;
-  asio::co_spawn(context, discover_all(&options, &client, &endpoints, &failure), asio::detached);
-  context.run();
-  if (failure) {
-    return *failure;
+/// Label values for the gateway's metrics: configured model names, then discovered ones.
+TelemetryLayout telemetry_layout(const RoutingTable& table, std::size_t workers) {
+  TelemetryLayout layout;
+  layout.workers = workers;
+  std::set<std::string, std::less<>> seen;
+  for (const config::ModelRouteEntry& m : table.config().models) {
+    if (seen.insert(m.model).second) layout.models.push_back(m.model);
   }
-  return endpoints;
-}
-
-/// The client's headers minus hop-by-hop ones and those the client library sets itself.
-net::HeaderList forwarded_headers(const net::Request& request) {
-  net::HeaderList out;
-  for (const auto& field : request) {
-    switch (field.name()) {
-      case http::field::connection:
-      case http::field::keep_alive:
-      case http::field::transfer_encoding:
-      case http::field::te:
-      case http::field::trailer:
-      case http::field::upgrade:
-      case http::field::proxy_authorization:
-      case http::field::proxy_connection:
-      case http::field::host:
-      case http::field::content_length:
-      case http::field::expect:
-        continue;
-      default:
-        out.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  for (const PoolRoute& route : table.pools()) {
+    TelemetryLayout::Pool p;
+    p.name = route.name;
+    for (const pool::EndpointState& e : route.endpoints->snapshot()->endpoints) {
+      p.endpoints.push_back(e.address());
+      if (!e.models) continue;
+      for (const pool::ServedModel& m : *e.models) {
+        if (seen.insert(m.name).second) layout.models.push_back(m.name);
+      }
+    }
+    p.plugins = scheduling::stage_names(*route.profile);
+    layout.pools.push_back(std::move(p));
+  }
+  for (const config::RewriteRule& rule : table.config().rewrites) {
+    for (const config::RewriteTarget& t : rule.targets) {
+      if (seen.insert(t.model_rewrite).second) layout.models.push_back(t.model_rewrite);
     }
   }
-  return out;
+  return layout;
 }
 
-class Gateway {
+asio::awaitable<void> flush_access_log_periodically(AccessLog* log, std::size_t worker) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (true) {
+    timer.expires_after(kAccessLogFlushInterval);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    log->flush(worker);
+  }
+}
+
+/// The control thread: runs the endpoint pools' scraping and health checks.
+class ControlThread {
  public:
-  Gateway(const GatewayOptions& options, EndpointTable& table, net::WorkerPool& pool)
-      : options_(options), table_(table) {
-    for (std::size_t i = 0; i < pool.size(); ++i) {
-      clients_.push_back(std::make_unique<net::HttpClient>(pool.context(i).get_executor(), 256));
-    }
-    models_body_ = openai::models_body(table.models());
-  }
-
-  asio::awaitable<void> handle(net::Exchange& exchange) {
-    const std::string_view path = exchange.path();
-    const auto method = exchange.request().method();
-    if (method == http::verb::get && path == "/v1/models") {
-      co_await respond(exchange, 200, models_body_);
-    } else if (method == http::verb::get && path == "/health") {
-      co_await respond(exchange, 200, "{}");
-    } else if (method == http::verb::post &&
-               (path == "/v1/chat/completions" || path == "/v1/completions" ||
-                path == "/v1/embeddings")) {
-      co_await proxy(exchange, std::string(path));
-    } else {
-      co_await respond(exchange, 404, openai::error_body(404, "no route for " + std::string(path)));
-    }
+  ControlThread() : guard_(context_.get_executor()), thread_([this] { context_.run(); }) {}
+  ~ControlThread() { stop(); }
+  asio::any_io_executor executor() { return context_.get_executor(); }
+  void stop() {
+    guard_.reset();
+    context_.stop();
+    if (thread_.joinable()) thread_.join();
   }
 
  private:
-  static asio::awaitable<void> respond(net::Exchange& exchange, int status, std::string body,
-                                       std::string content_type = "application/json") {
-    net::Response response{static_cast<http::status>(status), 11};
-    response.set(http::field::content_type, content_type);
-    response.body() = std::move(body);
-    co_await exchange.respond(std::move(response));
-  }
-
-  asio::awaitable<void> proxy(net::Exchange& exchange, std::string path) {
-    std::string body = std::move(exchange.request().body());
-    auto model = openai::peek_model(body);
-    if (!model.ok()) {
-      co_await respond(exchange, 400, openai::error_body(model.error()));
-      co_return;
-    }
-    std::vector<std::size_t> ranked;
-    table_.rank(*model, SteadyClock::now(), ranked);
-    if (ranked.empty()) {
-      co_await respond(
-          exchange, 404,
-          openai::error_body(404, "The model `" + *model + "` does not exist.", "model"));
-      co_return;
-    }
-    const std::size_t attempts =
-        std::min(ranked.size(), static_cast<std::size_t>(std::max(options_.max_attempts, 1)));
-    const net::HeaderList forwarded = forwarded_headers(exchange.request());
-    net::HttpClient& client = *clients_[exchange.worker_index()];
-    RelayResult last;
-    for (std::size_t attempt = 0; attempt < attempts; ++attempt) {
-      const std::size_t endpoint = ranked[attempt];
-      const bool final_attempt = attempt + 1 == attempts;
-      net::ClientRequest request;
-      request.method = http::verb::post;
-      request.url = table_.url(endpoint) + path;
-      // Retries need the body again; only the final attempt may take it.
-      request.body = final_attempt ? std::move(body) : body;
-      request.headers = forwarded;
-      request.timeout = options_.request_timeout;
-      RelayLimits limits;
-      limits.hold_server_errors = !final_attempt;
-      table_.request_started(endpoint);
-      last = co_await relay(client, exchange, std::move(request), limits);
-      const bool answered = last.status > 0 && last.status < 500 && !last.upstream_error;
-      table_.request_finished(endpoint, answered || last.client_gone, SteadyClock::now());
-      if (last.relayed || last.client_gone || last.client_too_slow) {
-        co_return;
-      }
-      log::debug("gateway: {} failed before answering ({}), trying the next endpoint",
-                 table_.url(endpoint),
-                 last.upstream_error ? last.upstream_error->message
-                                     : "HTTP " + std::to_string(last.status));
-    }
-    if (!last.held_body.empty() || last.status >= 500) {
-      co_await respond(
-          exchange, last.status, std::move(last.held_body),
-          last.held_content_type.empty() ? "application/json" : last.held_content_type);
-      co_return;
-    }
-    const bool timeout = last.upstream_error && last.upstream_error->code == ErrorCode::kTimeout;
-    const int status = timeout ? 504 : 502;
-    co_await respond(
-        exchange, status,
-        openai::error_body(status, "no model server answered for `" + *model + "`: " +
-                                       (last.upstream_error ? last.upstream_error->message
-                                                            : std::string("no response"))));
-  }
-
-  const GatewayOptions& options_;
-  EndpointTable& table_;
-  std::vector<std::unique_ptr<net::HttpClient>> clients_;
-  std::string models_body_;
+  asio::io_context context_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::thread thread_;
 };
 
 }  // namespace
 
-Status run_gateway(GatewayOptions options) {
-  if (options.endpoints.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "give at least one --endpoint URL",
+Result<config::GatewayConfig> quick_start_config(const std::vector<std::string>& endpoint_urls) {
+  if (endpoint_urls.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "give --config FILE or at least one --endpoint URL",
                       "--endpoint");
   }
-  auto discovered = discover(options);
-  if (!discovered.ok()) {
-    return std::move(discovered).error();
+  config::GatewayConfig cfg;
+  config::InferencePool pool;
+  pool.name = "default";
+  std::set<std::string> seen;
+  for (const std::string& url : endpoint_urls) {
+    auto parsed = net::parse_http_url(url);
+    if (!parsed.ok() || (parsed->target != "/" && !parsed->target.empty())) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--endpoint " + url + ": expected a base URL like http://127.0.0.1:8000",
+                        "--endpoint");
+    }
+    config::PoolEndpoint e;
+    e.scheme = parsed->tls ? "https" : "http";
+    e.host = parsed->host;
+    e.port = parsed->port;
+    if (!seen.insert(e.address()).second) {
+      return make_error(ErrorCode::kInvalidArgument, "--endpoint " + url + " is given twice",
+                        "--endpoint");
+    }
+    pool.target_ports.push_back(e.port);
+    pool.endpoints.push_back(std::move(e));
   }
-  for (const EndpointInfo& e : *discovered) {
-    log::info("gateway: {} serves {} model(s)", e.url, e.models.size());
+  cfg.pools.push_back(std::move(pool));
+  cfg.gateway.default_pool = "default";
+  cfg.sources.emplace_back("--endpoint");
+  return cfg;
+}
+
+Status check_config(std::shared_ptr<const config::GatewayConfig> config) {
+  asio::io_context unused;
+  auto table = RoutingTable::create(std::move(config), unused.get_executor());
+  if (!table.ok()) {
+    return std::move(table).error();
   }
-  EndpointTable table(std::move(*discovered));
+  return {};
+}
+
+Status run_gateway(GatewayOptions options) {
+  if (!options.config) {
+    return make_error(ErrorCode::kInvalidArgument, "no configuration", "--config");
+  }
+  ControlThread control;
+  auto created = RoutingTable::create(options.config, control.executor());
+  if (!created.ok()) {
+    return std::move(created).error();
+  }
+  RoutingTable& table = **created;
+  table.start();
+  const std::size_t answered = wait_for_discovery(table, options.discovery_wait);
+  std::size_t total = 0;
+  for (const PoolRoute& route : table.pools()) total += route.base_urls.size();
+  log::info("gateway: {} pool(s), {} of {} endpoint(s) answered /v1/models", table.pools().size(),
+            answered, total);
+  if (answered < total) {
+    log::warn("gateway: {} endpoint(s) have not answered yet; they take traffic once they do",
+              total - answered);
+  }
+
   net::WorkerPool pool(options.workers);
-  Gateway gateway(options, table, pool);
+  GatewayTelemetry telemetry(telemetry_layout(table, pool.size()));
+  std::unique_ptr<AccessLog> access_log;
+  if (!options.access_log.empty()) {
+    auto opened = AccessLog::open(options.access_log, pool.size());
+    if (!opened.ok()) {
+      return std::move(opened).error();
+    }
+    access_log = std::move(*opened);
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+      asio::co_spawn(pool.context(i), flush_access_log_periodically(access_log.get(), i),
+                     asio::detached);
+    }
+  }
+  ProxySettings settings;
+  settings.request_timeout = options.request_timeout;
+  Proxy proxy(table, pool, telemetry, access_log.get(), settings);
   net::ServerLimits limits;
   limits.max_body_bytes = options.max_body_bytes;
   net::Server server(
-      pool, [&gateway](net::Exchange& exchange) { return gateway.handle(exchange); }, limits);
-  auto port = server.listen(options.host, options.port);
-  if (!port.ok()) {
-    return make_error(port.error().code,
-                      "cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                          ": " + port.error().message,
+      pool, [&proxy](net::Exchange& exchange) { return proxy.handle(exchange); }, limits);
+  const config::GatewaySettings& g = options.config->gateway;
+  const std::string host = options.host.value_or(g.listen_address);
+  const std::uint16_t port = options.port.value_or(g.listen_port);
+  auto bound = server.listen(host, port);
+  if (!bound.ok()) {
+    return make_error(bound.error().code,
+                      "cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                          bound.error().message,
                       "--port");
   }
   if (options.on_ready) {
-    options.on_ready(*port);
+    options.on_ready(*bound);
   }
   pool.on_shutdown_signal([&server, &pool, grace = options.shutdown_grace] {
     log::info("gateway: shutting down");
@@ -224,6 +201,10 @@ Status run_gateway(GatewayOptions options) {
                     [&pool] { boost::asio::post(pool.context(0), [&pool] { pool.stop(); }); });
   });
   pool.run();
+  std::promise<void> stopped;
+  table.stop([&stopped] { stopped.set_value(); });
+  stopped.get_future().wait_for(std::chrono::seconds(5));
+  control.stop();
   log::info("gateway: stopped");
   return {};
 }

@@ -1,36 +1,51 @@
-// `sluice gateway` quick start: an OpenAI-compatible proxy in front of a list of model-server
-// endpoints. Discovers what each endpoint serves from its /v1/models, routes each request by its
-// "model" to the least-loaded endpoint serving it, relays the answer as it streams, retries the
-// next endpoint when one fails before answering, and serves the aggregated /v1/models.
+// `sluice gateway`: the process around the proxy pipeline. Builds the routing table from a
+// GatewayConfig, runs the endpoint pools on a control thread, serves on N workers until
+// SIGINT/SIGTERM, drains, and stops everything.
 #pragma once
 
+#include "config/gateway_config.h"
 #include "core/clock.h"
 #include "core/result.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace sluice::gateway {
 
 struct GatewayOptions {
-  std::string host = "0.0.0.0";
-  std::uint16_t port = 8080;
+  std::shared_ptr<const config::GatewayConfig> config;
+  /// Override the config's listen address and port.
+  std::optional<std::string> host;
+  std::optional<std::uint16_t> port;
   std::size_t workers = 1;
-  std::vector<std::string> endpoints;  ///< base URLs
-  /// Endpoints tried per request (the first plus retries before any byte was relayed).
-  int max_attempts = 3;
-  Duration request_timeout = std::chrono::minutes(10);
-  Duration discovery_timeout = std::chrono::seconds(10);
+  /// Bound on a whole upstream exchange (streams included).
+  Duration request_timeout = std::chrono::hours(1);
+  /// How long to wait at start for every endpoint's first /v1/models (an endpoint that does not
+  /// answer is used as soon as it does).
+  Duration discovery_wait = std::chrono::seconds(5);
   std::size_t max_body_bytes = 16 << 20;
   Duration shutdown_grace = std::chrono::seconds(10);
+  /// Access log destination: empty for none, "-" for stdout, else a file appended to.
+  std::string access_log;
   /// Called with the bound port once listening.
   std::function<void(std::uint16_t)> on_ready;
 };
 
-/// Discovers the endpoints' models, serves until SIGINT/SIGTERM, drains, returns. Errors: an
-/// endpoint that cannot be reached or answers garbage at start, or the port is taken.
+/// The configuration `sluice gateway --endpoint URL ...` runs: one pool "default" holding the
+/// endpoints, to which every model goes; models and adapters come from each endpoint's /v1/models.
+/// kInvalidArgument naming the URL if one is not an http(s)://host:port base URL.
+Result<config::GatewayConfig> quick_start_config(const std::vector<std::string>& endpoint_urls);
+
+/// Everything run_gateway() checks before serving, without starting anything: picker plugins and
+/// their parameters, saturation thresholds, endpoint addresses.
+Status check_config(std::shared_ptr<const config::GatewayConfig> config);
+
+/// Serves until SIGINT/SIGTERM, drains, returns. Errors: a picker plugin the config names is
+/// invalid, or the port is taken.
 Status run_gateway(GatewayOptions options);
 
 }  // namespace sluice::gateway

@@ -57,6 +57,9 @@ asio::awaitable<void> run_upstream(std::shared_ptr<RelayState> state, net::HttpC
       state->too_slow = !state->holding();
       return false;
     }
+    if (!state->holding() && state->limits.on_body) {
+      state->limits.on_body(bytes);
+    }
     state->pending.append(bytes);
     state->bytes += bytes.size();
     state->wake.cancel();

@@ -11,6 +11,7 @@
 #include "net/exchange.h"
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace sluice::gateway {
@@ -21,6 +22,9 @@ struct RelayLimits {
   std::size_t max_pending_bytes = 4 << 20;
   /// Do not relay a 5xx head: leave it to the caller to retry another endpoint.
   bool hold_server_errors = false;
+  /// Sees every body byte that will be relayed (not a held 5xx body), as it arrives from the
+  /// upstream: timing and usage accounting without a second copy.
+  std::function<void(std::string_view)> on_body;
 };
 
 struct RelayResult {

@@ -42,6 +42,16 @@ bool is_stale_connection_error(const error_code& ec) {
          ec == asio::ssl::error::stream_truncated;
 }
 
+/// The whole-exchange deadline and the per-phase limits of ClientRequest (zero = none).
+struct Deadlines {
+  TimePoint whole;
+  Duration first_byte{0};
+  Duration idle{0};
+  TimePoint within(Duration limit) const {
+    return limit > Duration::zero() ? std::min(whole, SteadyClock::now() + limit) : whole;
+  }
+};
+
 struct Attempt {
   Result<ClientResponse> result = make_error(ErrorCode::kInternal, "request not attempted");
   bool reusable = false;  // the response was complete and keep-alive: the connection may be pooled
@@ -53,9 +63,11 @@ template <typename Stream>
 asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connection,
                                      const Request& message, const HttpUrl& url,
                                      const OnData* on_data, const OnHead* on_head,
-                                     TimePoint deadline, std::size_t max_body) {
+                                     Deadlines deadlines, std::size_t max_body) {
   Attempt attempt;
   auto& buffer = connection.buffer();
+  const TimePoint deadline = deadlines.whole;
+  connection.tcp().expires_at(deadlines.within(deadlines.first_byte));
   {
     auto [ec, n] = co_await http::async_write(stream, message, kUseTuple);
     if (ec) {
@@ -108,6 +120,7 @@ asio::awaitable<Attempt> exchange_on(Stream& stream, ClientConnection& connectio
   }
   char chunk[kStreamReadBytes];
   while (!parser.is_done()) {
+    connection.tcp().expires_at(deadlines.within(deadlines.idle));
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof chunk;
     auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, kUseTuple);
@@ -186,6 +199,7 @@ asio::awaitable<Result<ClientResponse>> perform(std::shared_ptr<ClientState> sta
   auto url = parse_http_url(request.url);
   if (!url) co_return std::move(url).error();
   const TimePoint deadline = SteadyClock::now() + request.timeout;
+  const Deadlines deadlines{deadline, request.first_byte_timeout, request.idle_timeout};
 
   Request message{request.method, url->target, 11};
   message.set(http::field::host, url->host_header);
@@ -208,21 +222,20 @@ asio::awaitable<Result<ClientResponse>> perform(std::shared_ptr<ClientState> sta
       auto connection = state->take(key);
       const bool reused = connection != nullptr;
       if (!connection) {
-        auto connected = co_await connect(state, *url, deadline, request.verify_tls);
+        auto connected = co_await connect(state, *url, deadlines.within(request.connect_timeout),
+                                          request.verify_tls);
         if (!connected) co_return std::move(connected).error();
         connection = std::move(connected).value();
       }
-      // One expiry for every operation that follows: the deadline covers the whole exchange.
-      connection->tcp().expires_at(deadline);
       Attempt attempt;
       if (connection->is_tls()) {
         attempt =
             co_await exchange_on(connection->tls(), *connection, message, *url, data_callback,
-                                 &request.on_response_head, deadline, request.max_response_bytes);
+                                 &request.on_response_head, deadlines, request.max_response_bytes);
       } else {
         attempt =
             co_await exchange_on(connection->plain(), *connection, message, *url, data_callback,
-                                 &request.on_response_head, deadline, request.max_response_bytes);
+                                 &request.on_response_head, deadlines, request.max_response_bytes);
       }
       if (attempt.result.ok()) {
         if (attempt.reusable) state->give_back(std::move(connection));

@@ -29,6 +29,12 @@ struct ClientRequest {
   /// Whole-exchange deadline: resolve, connect, TLS handshake, write and read (streamed body
   /// included).
   Duration timeout = std::chrono::seconds(30);
+  /// Tighter deadlines for phases of the exchange (zero = only `timeout` applies): resolving,
+  /// connecting and the TLS handshake; sending the request until the response head arrives
+  /// (request(): the whole response); and each wait for more body bytes in stream().
+  Duration connect_timeout{0};
+  Duration first_byte_timeout{0};
+  Duration idle_timeout{0};
   /// https: verify the certificate chain against the system CAs and the host name.
   bool verify_tls = false;
   /// request(): a larger response body fails with kTooLarge. stream() has no limit.

@@ -86,4 +86,23 @@ struct RequestPeek {
 };
 Result<RequestPeek> peek_request(std::string_view body);
 
+/// Everything a router reads from a request body, in one pass and without copying the prompt.
+/// Views point into the body passed to peek_routing() and live as long as it.
+struct RoutingPeek {
+  std::string model;
+  bool stream = false;
+  /// The "model" value's JSON token (quotes included) as [offset, offset + length) in the body,
+  /// so a router can rewrite the model name without re-serialising the body.
+  std::size_t model_offset = 0;
+  std::size_t model_length = 0;
+  /// The raw JSON of "messages" (chat), else "prompt" (completions), else "input" (embeddings);
+  /// empty if none. Raw JSON keeps the property that matters for prefix-cache routing: requests
+  /// that share a conversation prefix share a byte prefix here.
+  std::string_view prompt;
+};
+
+/// peek_request() plus the model's position and the prompt view. `capacity` as for
+/// parse_completion_request() (0 = copy into a padded buffer; views still point into `body`).
+Result<RoutingPeek> peek_routing(std::string_view body, std::size_t capacity = 0);
+
 }  // namespace sluice::openai

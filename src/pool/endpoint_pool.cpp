@@ -279,7 +279,7 @@ Result<std::unique_ptr<EndpointPool>> EndpointPool::create(asio::any_io_executor
   state->endpoints.reserve(endpoints.size());
   for (auto& config : endpoints) {
     Endpoint& ep = state->endpoints.emplace_back();
-    ep.base_url = "http://" + config.address;
+    ep.base_url = config.scheme + "://" + config.address;
     ep.config = std::make_shared<const EndpointConfig>(std::move(config));
     ep.health = EndpointHealth(state->options.health);
   }

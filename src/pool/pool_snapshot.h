@@ -26,6 +26,7 @@ struct EndpointConfig {
   std::string metrics_path = "/metrics";
   std::string health_path = "/health";
   std::string models_path = "/v1/models";
+  std::string scheme = "http";  ///< "http" or "https" (scrapes, probes and discovery use it too)
 };
 
 struct EndpointState {

@@ -12,8 +12,10 @@ class HealthFilter final : public Filter {
               std::vector<const EndpointView*>& candidates) const override;
 };
 
-/// `model-served-filter`: keeps endpoints that serve the requested model; for a LoRA adapter also
-/// those that serve its base model (vLLM can load the adapter on demand).
+/// `model-served-filter`: keeps endpoints that list the requested model (base model or adapter)
+/// in /v1/models. An endpoint that does not list an adapter answers 404 for it (vLLM), so
+/// base-model endpoints are kept for an adapter only when no endpoint lists it at all (servers
+/// with an on-demand LoRA resolver).
 class ModelServedFilter final : public Filter {
  public:
   void filter(const SchedulingRequest& request,

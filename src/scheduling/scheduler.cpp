@@ -4,11 +4,28 @@
 
 namespace sluice::scheduling {
 
+std::vector<std::string> stage_names(const Profile& profile) {
+  std::vector<std::string> names;
+  for (const ProfileFilter& f : profile.filters) {
+    names.push_back(f.name);
+  }
+  if (profile.uses_prefix()) {
+    names.emplace_back("prefix-match");
+  }
+  for (const ProfileScorer& s : profile.scorers) {
+    names.push_back(s.name);
+  }
+  names.push_back(profile.picker_name);
+  return names;
+}
+
 Scheduler::Scheduler(std::shared_ptr<const Profile> profile, std::uint64_t seed)
     : profile_(std::move(profile)),
       uses_prefix_(profile_->uses_prefix()),
       picker_state_{seed, 0},
-      prefix_(profile_->prefix.lru_capacity) {}
+      prefix_(profile_->prefix.lru_capacity),
+      plugin_names_(stage_names(*profile_)),
+      plugin_nanos_(plugin_names_.size(), 0) {}
 
 std::span<const std::uint64_t> Scheduler::hash_prompt(std::string_view model,
                                                       std::string_view text) {
@@ -24,6 +41,20 @@ std::span<const std::uint64_t> Scheduler::hash_prompt(std::string_view model,
 Result<Decision> Scheduler::pick(const SchedulingRequest& request,
                                  std::span<const EndpointView> endpoints) {
   const Profile& profile = *profile_;
+  // Stage timing: `lap(i)` charges the time since the previous lap to stage i.
+  std::uint64_t last = 0;
+  if (clock_ != nullptr) {
+    std::fill(plugin_nanos_.begin(), plugin_nanos_.end(), 0);
+    last = clock_->now_ns();
+  }
+  const auto lap = [&](std::size_t stage) {
+    if (clock_ != nullptr) {
+      const std::uint64_t now = clock_->now_ns();
+      plugin_nanos_[stage] = now - last;
+      last = now;
+    }
+  };
+  std::size_t stage = 0;
   candidates_.clear();
   for (const EndpointView& e : endpoints) {
     candidates_.push_back(&e);
@@ -33,6 +64,7 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
   }
   for (const ProfileFilter& f : profile.filters) {
     f.filter->filter(request, candidates_);
+    lap(stage++);
     if (candidates_.empty()) {
       return make_error(ErrorCode::kUnavailable, "no endpoint available for model '" +
                                                      std::string(request.model) +
@@ -48,17 +80,22 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
     prefix_.longest_matches(request.prefix_hashes, candidates_, prefix_match_);
     state.prefix_match_blocks = prefix_match_;
   }
+  if (uses_prefix_) {
+    lap(stage++);
+  }
 
   totals_.assign(n, 0.0);
   scores_.resize(n);
   for (const ProfileScorer& s : profile.scorers) {
     if (s.weight == 0.0) {
+      ++stage;
       continue;
     }
     s.scorer->score(state, candidates_, scores_);
     for (std::size_t i = 0; i < n; ++i) {
       totals_[i] += s.weight * scores_[i];
     }
+    lap(stage++);
   }
 
   scored_.resize(n);
@@ -67,6 +104,7 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
   }
   ranked_.clear();
   profile.picker->pick(scored_, picker_state_, ranked_);
+  lap(stage);
   if (ranked_.empty()) {
     return make_error(ErrorCode::kInternal, "picker '" + profile.picker_name + "' chose nothing");
   }

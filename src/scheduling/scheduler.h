@@ -23,6 +23,18 @@ struct Decision {
   std::uint32_t prefix_blocks_matched = 0;      ///< blocks of the prompt cached on the primary
 };
 
+/// Optional instrumentation: a clock the Scheduler reads around each plugin. An interface so the
+/// core stays clock-free (tests and micro-benchmarks run without one).
+class PluginClock {
+ public:
+  virtual ~PluginClock() = default;
+  virtual std::uint64_t now_ns() = 0;
+};
+
+/// The profile's stages in execution order: each filter, "prefix-match" (the prefix-index lookup)
+/// when the profile scores prefixes, each scorer, then the picker.
+std::vector<std::string> stage_names(const Profile& profile);
+
 class Scheduler {
  public:
   explicit Scheduler(std::shared_ptr<const Profile> profile, std::uint64_t seed = 0x5C4ED01EULL);
@@ -41,6 +53,14 @@ class Scheduler {
     prefix_.record(endpoint, hashes);
   }
 
+  /// With a clock set, every pick() measures each stage into plugin_nanos(): one slot per name of
+  /// plugin_names(). Null turns measuring off (the default).
+  void set_plugin_clock(PluginClock* clock) { clock_ = clock; }
+  /// stage_names() of the profile.
+  const std::vector<std::string>& plugin_names() const { return plugin_names_; }
+  /// Nanoseconds each stage took in the last pick() (0 for stages that did not run).
+  std::span<const std::uint64_t> plugin_nanos() const { return plugin_nanos_; }
+
   PrefixIndex& prefix_index() { return prefix_; }
   const Profile& profile() const { return *profile_; }
 
@@ -49,6 +69,9 @@ class Scheduler {
   bool uses_prefix_;
   PickerState picker_state_;
   PrefixIndex prefix_;
+  PluginClock* clock_ = nullptr;
+  std::vector<std::string> plugin_names_;
+  std::vector<std::uint64_t> plugin_nanos_;
   // Scratch, reused across picks.
   std::vector<std::uint64_t> hashes_;
   std::vector<const EndpointView*> candidates_;

@@ -34,12 +34,17 @@ TEST(ModelServedFilterTest, BaseModelAndAdapters) {
   adapter.base_model = "llama";
   c = pointers(eps);
   ModelServedFilter().filter(adapter, c);
-  EXPECT_EQ(ids(c), (std::vector<std::uint32_t>{1, 2}));  // 2 can load it on demand
+  EXPECT_EQ(ids(c), (std::vector<std::uint32_t>{1}));  // 2 would answer 404
+
+  adapter.model = "new-lora";  // listed nowhere: base-model endpoints may load it on demand
+  c = pointers(eps);
+  ModelServedFilter().filter(adapter, c);
+  EXPECT_EQ(ids(c), (std::vector<std::uint32_t>{1, 2}));
 
   adapter.base_model = "";
   c = pointers(eps);
   ModelServedFilter().filter(adapter, c);
-  EXPECT_EQ(ids(c), (std::vector<std::uint32_t>{1}));
+  EXPECT_TRUE(c.empty());
 
   SchedulingRequest unknown;
   unknown.model = "gpt-9";

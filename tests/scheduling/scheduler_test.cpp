@@ -105,8 +105,9 @@ TEST(SchedulerTest, PrefixAffinityFollowsEarlierDecisions) {
 }
 
 TEST(SchedulerTest, LoraAffinityEndToEnd) {
-  std::vector<EndpointView> eps = {endpoint(1, {"llama", "sql"}), endpoint(2, {"llama"}),
-                                   endpoint(3, {"llama"})};
+  // Registered everywhere (listed in /v1/models), resident in GPU memory only on endpoint 1.
+  std::vector<EndpointView> eps = {endpoint(1, {"llama", "sql"}), endpoint(2, {"llama", "sql"}),
+                                   endpoint(3, {"llama", "sql"})};
   for (auto& e : eps) {
     e.max_loras = 1;
   }
@@ -150,6 +151,51 @@ TEST(SchedulerTest, NonPrefixProfileDoesNotHashOrRecord) {
   r.prefix_hashes = h;
   ASSERT_TRUE(s.pick(r, eps).ok());
   EXPECT_EQ(s.prefix_index().total_blocks(), 0u);
+}
+
+}  // namespace
+}  // namespace sluice::scheduling
+
+namespace sluice::scheduling {
+namespace {
+
+// A clock that advances 10 ns per read: each stage is charged exactly one read interval.
+class StepClock final : public PluginClock {
+ public:
+  std::uint64_t now_ns() override { return t_ += 10; }
+
+ private:
+  std::uint64_t t_ = 0;
+};
+
+TEST(SchedulerTest, PluginClockChargesEveryStageInOrder) {
+  Scheduler s(std::make_shared<const Profile>(default_profile()));
+  const std::vector<std::string> expected = {"health-filter",
+                                             "model-served-filter",
+                                             "saturation-filter",
+                                             "prefix-match",
+                                             "queue-scorer",
+                                             "kv-cache-utilization-scorer",
+                                             "prefix-cache-scorer",
+                                             "lora-affinity-scorer",
+                                             "active-request-scorer",
+                                             "max-score-picker"};
+  EXPECT_EQ(s.plugin_names(), expected);
+  std::vector<EndpointView> eps = {testing::endpoint(1), testing::endpoint(2)};
+  SchedulingRequest r;
+  r.model = "llama";
+  r.prefix_hashes = s.hash_prompt(r.model, std::string(200, 'x'));
+  ASSERT_TRUE(s.pick(r, eps).ok());
+  for (std::uint64_t n : s.plugin_nanos()) {
+    EXPECT_EQ(n, 0U) << "no clock, no measuring";
+  }
+  StepClock clock;
+  s.set_plugin_clock(&clock);
+  ASSERT_TRUE(s.pick(r, eps).ok());
+  ASSERT_EQ(s.plugin_nanos().size(), expected.size());
+  for (std::uint64_t n : s.plugin_nanos()) {
+    EXPECT_EQ(n, 10U);
+  }
 }
 
 }  // namespace

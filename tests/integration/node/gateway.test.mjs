@@ -131,11 +131,22 @@ test('failover: with one endpoint of `m` dead, every request still succeeds', as
   }
 });
 
-test('gateway flags: no endpoint, unreachable endpoint', () => {
+test('gateway flags: neither --config nor --endpoint, a bad URL, an unreachable endpoint', async () => {
   const none = runSluice(['gateway', '--port', '0']);
   assert.equal(none.status, 2);
-  assert.match(none.stderr, /--endpoint/);
-  const dead = runSluice(['gateway', '--port', '0', '--endpoint', 'http://127.0.0.1:1']);
-  assert.equal(dead.status, 1);
-  assert.match(dead.stderr, /cannot list the models of http:\/\/127\.0\.0\.1:1/);
+  assert.match(none.stderr, /--config FILE or --endpoint URL/);
+  const bad = runSluice(['gateway', '--port', '0', '--endpoint', 'ftp://x']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--endpoint ftp:\/\/x/);
+  // An endpoint that is down at start does not stop the gateway: it is ejected, and requests
+  // get a clear OpenAI error instead of hanging.
+  const gw = await startSluice(['gateway', '--host', '127.0.0.1', '--port', '0',
+    '--endpoint', 'http://127.0.0.1:1']);
+  try {
+    const res = await postJson(`${gw.url}/v1/chat/completions`, chat('m'));
+    assert.equal(res.status, 404);
+    assert.match(res.json.error.message, /`m` does not exist/);
+  } finally {
+    await stop(gw);
+  }
 });

@@ -1,0 +1,107 @@
+#include "gateway/forwarding.h"
+
+#include "openai/error_body.h"
+#include "openai/json_writer.h"
+
+#include <algorithm>
+
+namespace sluice::gateway {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
+           return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+         });
+}
+
+std::string_view header(const net::Request& request, std::string_view name,
+                        std::string_view alias) {
+  auto it = request.find(name);
+  if (it == request.end()) {
+    it = request.find(alias);
+  }
+  return it == request.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+}  // namespace
+
+net::HeaderList forwarded_headers(const net::Request& request) {
+  net::HeaderList out;
+  for (const auto& field : request) {
+    switch (field.name()) {
+      case http::field::connection:
+      case http::field::keep_alive:
+      case http::field::transfer_encoding:
+      case http::field::te:
+      case http::field::trailer:
+      case http::field::upgrade:
+      case http::field::proxy_authorization:
+      case http::field::proxy_connection:
+      case http::field::host:
+      case http::field::content_length:
+      case http::field::expect:
+        continue;
+      default:
+        break;
+    }
+    const std::string_view name = field.name_string();
+    if (starts_with_ci(name, "x-llm-d-") || starts_with_ci(name, "x-gateway-")) {
+      continue;
+    }
+    out.emplace_back(std::string(name), std::string(field.value()));
+  }
+  return out;
+}
+
+std::string_view objective_header(const net::Request& request) {
+  return header(request, "x-llm-d-inference-objective", "x-gateway-inference-objective");
+}
+
+std::string_view rewrite_header(const net::Request& request) {
+  return header(request, "x-llm-d-model-name-rewrite", "x-gateway-model-name-rewrite");
+}
+
+std::string_view session_header(const net::Request& request) {
+  return header(request, "x-session-id", "x-session-token");
+}
+
+std::string replace_model(std::string_view body, std::size_t offset, std::size_t length,
+                          std::string_view model) {
+  std::string out;
+  out.reserve(body.size() + model.size() + 8);
+  out.append(body.substr(0, offset));
+  openai::append_json_string(out, model);
+  out.append(body.substr(offset + length));
+  return out;
+}
+
+bool any_serves(std::span<const scheduling::EndpointView> endpoints, std::string_view model) {
+  return std::any_of(endpoints.begin(), endpoints.end(),
+                     [model](const scheduling::EndpointView& e) { return e.serves(model); });
+}
+
+std::string_view adapter_base(const RoutingTable& table, const WorkerRouter& router,
+                              std::uint32_t pool, std::string_view model) {
+  const std::optional<ModelInfo> info = table.model(model);
+  if (info && info->route != nullptr) {
+    return info->route->base_model;
+  }
+  return router.adapter_parent(pool, model);
+}
+
+std::string unknown_model_body(std::string_view model) {
+  return openai::error_body(404, "The model `" + std::string(model) + "` does not exist.",
+                            "model");
+}
+
+std::string_view endpoint_address(const PoolRoute& route, std::uint32_t endpoint) {
+  std::string_view url = route.base_urls[endpoint];
+  const auto scheme_end = url.find("://");
+  return scheme_end == std::string_view::npos ? url : url.substr(scheme_end + 3);
+}
+
+}  // namespace sluice::gateway

@@ -1,0 +1,46 @@
+// One worker thread's routing state: for each pool a Scheduler (its own RNG, round-robin cursor
+// and prefix index) and the scheduler's view of the endpoints, rebuilt from the pool's snapshot
+// only when a new one was published (every scrape interval), with the gateway's own in-flight
+// counts refreshed per request. Owned and used by exactly one worker: no locks.
+#pragma once
+
+#include "gateway/routing_table.h"
+#include "scheduling/endpoint_view.h"
+#include "scheduling/scheduler.h"
+
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace sluice::gateway {
+
+class WorkerRouter {
+ public:
+  WorkerRouter(const RoutingTable& table, std::uint64_t seed);
+
+  /// The current endpoints of `pool` for scheduling and admission. Valid until the next call for
+  /// the same pool.
+  std::span<const scheduling::EndpointView> endpoints(std::uint32_t pool);
+  scheduling::Scheduler& scheduler(std::uint32_t pool) { return *pools_[pool].scheduler; }
+  /// The base model of `model` if some endpoint of `pool` lists it as a LoRA adapter, else empty.
+  /// As of the snapshot last loaded by endpoints().
+  std::string_view adapter_parent(std::uint32_t pool, std::string_view model) const;
+  /// Uniform 64-bit random numbers (rewrite draws).
+  std::uint64_t random();
+
+ private:
+  struct PoolState {
+    std::unique_ptr<scheduling::Scheduler> scheduler;
+    std::shared_ptr<const pool::PoolSnapshot> snapshot;
+    std::vector<scheduling::EndpointView> views;
+    StringMap<std::string> parents;  ///< adapter -> base model, from the snapshot
+  };
+  const RoutingTable& table_;
+  std::vector<PoolState> pools_;
+  std::uint64_t rng_;
+};
+
+/// The scheduler's view of one endpoint state (without the in-flight count).
+scheduling::EndpointView endpoint_view(const pool::EndpointState& state);
+
+}  // namespace sluice::gateway
