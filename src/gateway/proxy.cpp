@@ -186,7 +186,7 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
   request.size_estimate = body.size();
   const TimePoint scheduling_start = SteadyClock::now();
   request.prefix_hashes = scheduler.hash_prompt(trace.target_model, prompt);
-  auto decision = scheduler.pick(request, endpoints);
+  auto decision = scheduler.pick(request, worker.router.healthy(pool));
   trace.scheduling_seconds = seconds_between(scheduling_start, SteadyClock::now());
   telemetry_.observe_scheduling(trace.worker, pool, trace.scheduling_seconds);
   const auto nanos = scheduler.plugin_nanos();
@@ -196,8 +196,11 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
   if (!decision.ok()) {
     trace.error = "no eligible endpoint";
     telemetry_.count_rejection(trace.worker, pool, RejectReason::kNoEndpoint);
-    co_await reject(exchange, trace, 503, openai::error_body(503, decision.error().message),
-                    "rejected-no-endpoints");
+    const std::string why = worker.router.healthy(pool).empty()
+                                ? "no healthy endpoint in pool `" + route.name + "` for model `" +
+                                      trace.target_model + "`"
+                                : decision.error().message;
+    co_await reject(exchange, trace, 503, openai::error_body(503, why), "rejected-no-endpoints");
     co_return;
   }
   // The decision's views are the worker's scratch: another request on this worker may schedule

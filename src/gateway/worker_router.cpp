@@ -40,9 +40,13 @@ std::span<const scheduling::EndpointView> WorkerRouter::endpoints(std::uint32_t 
   auto snapshot = route.endpoints->snapshot();
   if (snapshot != p.snapshot) {
     p.views.clear();
+    p.healthy.clear();
     p.parents.clear();
     for (const pool::EndpointState& e : snapshot->endpoints) {
       p.views.push_back(endpoint_view(e));
+      if (e.healthy()) {
+        p.healthy.push_back(p.views.back());
+      }
       if (e.models) {
         for (const pool::ServedModel& m : *e.models) {
           if (m.is_adapter()) {
@@ -54,6 +58,9 @@ std::span<const scheduling::EndpointView> WorkerRouter::endpoints(std::uint32_t 
     p.snapshot = std::move(snapshot);
   }
   for (scheduling::EndpointView& v : p.views) {
+    v.in_flight = route.in_flight[v.id].value.load(std::memory_order_relaxed);
+  }
+  for (scheduling::EndpointView& v : p.healthy) {
     v.in_flight = route.in_flight[v.id].value.load(std::memory_order_relaxed);
   }
   return p.views;

@@ -18,9 +18,15 @@ class WorkerRouter {
  public:
   WorkerRouter(const RoutingTable& table, std::uint64_t seed);
 
-  /// The current endpoints of `pool` for scheduling and admission. Valid until the next call for
-  /// the same pool.
+  /// Loads the pool's current state and returns all its endpoints (admission and "is this model
+  /// served here" read these). Valid until the next call for the same pool.
   std::span<const scheduling::EndpointView> endpoints(std::uint32_t pool);
+  /// The healthy subset, as of the last endpoints() call: what scheduling chooses from. Ejected
+  /// endpoints are never candidates, whatever filters a profile lists (as in llm-d, where an
+  /// unready pod is not in the datastore at all).
+  std::span<const scheduling::EndpointView> healthy(std::uint32_t pool) const {
+    return pools_[pool].healthy;
+  }
   scheduling::Scheduler& scheduler(std::uint32_t pool) { return *pools_[pool].scheduler; }
   /// The base model of `model` if some endpoint of `pool` lists it as a LoRA adapter, else empty.
   /// As of the snapshot last loaded by endpoints().
@@ -33,6 +39,7 @@ class WorkerRouter {
     std::unique_ptr<scheduling::Scheduler> scheduler;
     std::shared_ptr<const pool::PoolSnapshot> snapshot;
     std::vector<scheduling::EndpointView> views;
+    std::vector<scheduling::EndpointView> healthy;
     StringMap<std::string> parents;  ///< adapter -> base model, from the snapshot
   };
   const RoutingTable& table_;

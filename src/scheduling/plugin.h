@@ -22,6 +22,9 @@ struct CycleState {
   /// For each candidate (same order as the scorer's `candidates`): prompt blocks already cached
   /// on that endpoint according to the PrefixIndex. Empty unless a scorer asked for it.
   std::span<const std::uint32_t> prefix_match_blocks;
+  /// For each candidate: the sequence number of the last cache-cold request the Scheduler routed
+  /// to it (0 = never). Empty unless a scorer asked for it.
+  std::span<const std::uint64_t> cold_pick_seq;
 };
 
 /// A candidate with its weighted total score, as the picker sees it.
@@ -52,6 +55,8 @@ class Scorer {
                      std::span<double> out) const = 0;
   /// True if this scorer reads CycleState::prefix_match_blocks.
   virtual bool needs_prefix_match() const { return false; }
+  /// True if this scorer reads CycleState::cold_pick_seq.
+  virtual bool needs_cold_history() const { return false; }
 };
 
 class Picker {

@@ -41,6 +41,16 @@ struct Profile {
   std::shared_ptr<const Picker> picker;
   PrefixConfig prefix;
 
+  /// True if some scorer reads the cold-request history (no-hit-lru-scorer).
+  bool uses_cold_history() const {
+    for (const ProfileScorer& s : scorers) {
+      if (s.scorer->needs_cold_history()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /// True if some scorer reads prefix matches (so prompts should be hashed and decisions recorded).
   bool uses_prefix() const {
     for (const ProfileScorer& s : scorers) {

@@ -68,7 +68,15 @@ Result<Profile> build_profile(std::span<const PluginSpec> plugins, const Profile
         profile.picker_type = plugin->type;
         break;
       case PluginKind::kProfileHandler:
+      case PluginKind::kDataProducer:
         break;
+    }
+  }
+  // A producer's settings apply whether or not a profile references it (llm-d runs every
+  // producer); it wins over a scorer's own parameters.
+  for (const Plugin& p : built) {
+    if (p.kind == PluginKind::kDataProducer && p.prefix) {
+      profile.prefix = *p.prefix;
     }
   }
   if (!profile.picker) {

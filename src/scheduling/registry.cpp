@@ -169,7 +169,7 @@ Result<Plugin> saturation_filter(Plugin p, const Params& params) {
   return p;
 }
 
-Result<Plugin> prefix_scorer(Plugin p, const Params& params) {
+Result<Plugin> prefix_settings(Plugin p, const Params& params, PluginKind kind) {
   PrefixConfig c;
   Status s = params.check(
       {"blockSize", "hashBlockSize", "maxPrefixBlocksToMatch", "lruCapacityPerServer", "autoTune"});
@@ -182,10 +182,20 @@ Result<Plugin> prefix_scorer(Plugin p, const Params& params) {
   if (!s) {
     return std::move(s).error();
   }
-  p.kind = PluginKind::kScorer;
-  p.scorer = std::make_shared<PrefixCacheScorer>();
+  p.kind = kind;
+  if (kind == PluginKind::kScorer) {
+    p.scorer = std::make_shared<PrefixCacheScorer>();
+  }
   p.prefix = c;
   return p;
+}
+
+Result<Plugin> prefix_scorer(Plugin p, const Params& params) {
+  return prefix_settings(std::move(p), params, PluginKind::kScorer);
+}
+
+Result<Plugin> prefix_producer(Plugin p, const Params& params) {
+  return prefix_settings(std::move(p), params, PluginKind::kDataProducer);
 }
 
 struct Entry {
@@ -232,6 +242,11 @@ const std::vector<Entry>& registry() {
          return no_params_scorer(std::move(p), q, std::make_shared<KvCacheScorer>());
        }},
       {"prefix-cache-scorer", prefix_scorer},
+      {"no-hit-lru-scorer",
+       [](Plugin p, const Params& q) {
+         return no_params_scorer(std::move(p), q, std::make_shared<NoHitLruScorer>());
+       }},
+      {"approx-prefix-cache-producer", prefix_producer},
       {"lora-affinity-scorer",
        [](Plugin p, const Params& q) {
          return no_params_scorer(std::move(p), q, std::make_shared<LoraAffinityScorer>());

@@ -9,10 +9,13 @@
 //   scorers:  queue-scorer; kv-cache-utilization-scorer (alias kv-cache-scorer);
 //             running-requests-size-scorer; active-request-scorer (least in-flight);
 //             prefix-cache-scorer [blockSize (alias hashBlockSize, 64), maxPrefixBlocksToMatch
-//             (256), lruCapacityPerServer (31250)]; lora-affinity-scorer; session-affinity-scorer.
+//             (256), lruCapacityPerServer (31250)]; lora-affinity-scorer; session-affinity-scorer;
+//             no-hit-lru-scorer.
 //   pickers:  max-score-picker, weighted-random-picker, random-picker, round-robin-picker
 //             [maxNumOfEndpoints (3): primary + fallbacks].
-//   other:    single-profile-handler (accepted; Sluice runs exactly one profile per request).
+//   other:    single-profile-handler (accepted; Sluice runs exactly one profile per request);
+//             approx-prefix-cache-producer [same parameters as prefix-cache-scorer; applies to the
+//             profile whether referenced or not, as llm-d's producers do].
 #pragma once
 
 #include "core/result.h"
@@ -47,7 +50,9 @@ struct ProfileSpec {
   std::vector<ProfilePluginRef> plugins;
 };
 
-enum class PluginKind { kFilter, kScorer, kPicker, kProfileHandler };
+/// kDataProducer: llm-d's producers (e.g. approx-prefix-cache-producer) compute shared data for
+/// scorers; in Sluice the Scheduler does that itself, so a producer only contributes settings.
+enum class PluginKind { kFilter, kScorer, kPicker, kProfileHandler, kDataProducer };
 
 /// A constructed plugin; exactly the member matching `kind` is set (none for profile handlers).
 struct Plugin {
@@ -57,7 +62,7 @@ struct Plugin {
   std::shared_ptr<const Filter> filter;
   std::shared_ptr<const Scorer> scorer;
   std::shared_ptr<const Picker> picker;
-  std::optional<PrefixConfig> prefix;  ///< set by prefix-cache-scorer
+  std::optional<PrefixConfig> prefix;  ///< set by prefix-cache-scorer and its producer
 };
 
 /// Builds one plugin. Unknown type → kInvalidArgument naming it; unknown or ill-typed parameter →

@@ -3,6 +3,10 @@
 #include <algorithm>
 
 namespace sluice::scheduling {
+namespace {
+// Endpoint ids index the cold-pick history; pools hold at most a few thousand endpoints.
+constexpr std::size_t kMaxEndpointId = 1 << 16;
+}  // namespace
 
 std::vector<std::string> stage_names(const Profile& profile) {
   std::vector<std::string> names;
@@ -25,7 +29,8 @@ Scheduler::Scheduler(std::shared_ptr<const Profile> profile, std::uint64_t seed)
       picker_state_{seed, 0},
       prefix_(profile_->prefix.lru_capacity),
       plugin_names_(stage_names(*profile_)),
-      plugin_nanos_(plugin_names_.size(), 0) {}
+      plugin_nanos_(plugin_names_.size(), 0),
+      uses_cold_history_(profile_->uses_cold_history()) {}
 
 std::span<const std::uint64_t> Scheduler::hash_prompt(std::string_view model,
                                                       std::string_view text) {
@@ -80,6 +85,17 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
     prefix_.longest_matches(request.prefix_hashes, candidates_, prefix_match_);
     state.prefix_match_blocks = prefix_match_;
   }
+  bool cold = request.prefix_hashes.empty() || prefix_match_.empty() ||
+              std::all_of(prefix_match_.begin(), prefix_match_.begin() + static_cast<std::ptrdiff_t>(n),
+                          [](std::uint32_t b) { return b == 0; });
+  if (uses_cold_history_) {
+    cold_seq_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t id = candidates_[i]->id;
+      cold_seq_[i] = id < cold_seq_by_id_.size() ? cold_seq_by_id_[id] : 0;
+    }
+    state.cold_pick_seq = cold_seq_;
+  }
   if (uses_prefix_) {
     lap(stage++);
   }
@@ -109,6 +125,15 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
     return make_error(ErrorCode::kInternal, "picker '" + profile.picker_name + "' chose nothing");
   }
 
+  if (uses_cold_history_ && cold) {
+    const std::uint32_t id = ranked_.front()->id;
+    if (id >= cold_seq_by_id_.size()) {
+      cold_seq_by_id_.resize(std::min<std::size_t>(id + 1, kMaxEndpointId));
+    }
+    if (id < cold_seq_by_id_.size()) {
+      cold_seq_by_id_[id] = ++cold_picks_;
+    }
+  }
   Decision d;
   d.ranked = ranked_;
   if (!state.prefix_match_blocks.empty()) {

@@ -76,6 +76,11 @@ class Scheduler {
   std::vector<std::uint64_t> hashes_;
   std::vector<const EndpointView*> candidates_;
   std::vector<std::uint32_t> prefix_match_;
+  // Cold-request history for no-hit-lru-scorer: last cold pick per endpoint id.
+  bool uses_cold_history_ = false;
+  std::uint64_t cold_picks_ = 0;
+  std::vector<std::uint64_t> cold_seq_by_id_;
+  std::vector<std::uint64_t> cold_seq_;
   std::vector<double> scores_;
   std::vector<double> totals_;
   std::vector<ScoredEndpoint> scored_;

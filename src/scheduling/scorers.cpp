@@ -105,4 +105,20 @@ void SessionAffinityScorer::score(const CycleState& state,
   out[best] = 1.0;
 }
 
+void NoHitLruScorer::score(const CycleState& state, std::span<const EndpointView* const> candidates,
+                           std::span<double> out) const {
+  const bool warm =
+      std::any_of(state.prefix_match_blocks.begin(), state.prefix_match_blocks.end(),
+                  [](std::uint32_t blocks) { return blocks > 0; });
+  if (warm || state.cold_pick_seq.size() != candidates.size()) {
+    std::fill(out.begin(), out.end(), 0.0);
+    return;
+  }
+  const auto [lo, hi] = std::minmax_element(state.cold_pick_seq.begin(), state.cold_pick_seq.end());
+  const double range = static_cast<double>(*hi - *lo);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    out[i] = range == 0.0 ? 1.0 : static_cast<double>(*hi - state.cold_pick_seq[i]) / range;
+  }
+}
+
 }  // namespace sluice::scheduling

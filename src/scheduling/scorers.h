@@ -39,6 +39,19 @@ class PrefixCacheScorer final : public Scorer {
   bool needs_prefix_match() const override { return true; }
 };
 
+/// `no-hit-lru-scorer` (llm-d): spreads cache-cold requests. When no candidate has any of the
+/// prompt's prefix cached, the candidate that least recently received a cold request scores 1 and
+/// the most recent 0 (min-max over the Scheduler's cold-pick sequence numbers); so new prefixes
+/// land on different endpoints and later requests of each prefix find it there. For warm requests
+/// every candidate scores 0 and the prefix scorer decides.
+class NoHitLruScorer final : public Scorer {
+ public:
+  void score(const CycleState& state, std::span<const EndpointView* const> candidates,
+             std::span<double> out) const override;
+  bool needs_prefix_match() const override { return true; }
+  bool needs_cold_history() const override { return true; }
+};
+
 /// `lora-affinity-scorer`: for adapter requests, adapter resident (1.0) > free adapter slot (0.75)
 /// > adapter already waiting to load (0.5) > none (0). Base-model requests score 1 everywhere.
 class LoraAffinityScorer final : public Scorer {

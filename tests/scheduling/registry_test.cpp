@@ -95,6 +95,9 @@ TEST(RegistryTest, EveryRegisteredTypeBuildsWithoutParameters) {
         break;
       case PluginKind::kProfileHandler:
         break;
+      case PluginKind::kDataProducer:
+        EXPECT_TRUE(p->prefix.has_value()) << type;
+        break;
     }
   }
   for (std::string_view llmd :

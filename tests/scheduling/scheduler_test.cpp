@@ -200,3 +200,54 @@ TEST(SchedulerTest, PluginClockChargesEveryStageInOrder) {
 
 }  // namespace
 }  // namespace sluice::scheduling
+
+namespace sluice::scheduling {
+namespace {
+
+std::shared_ptr<const Profile> llm_d_no_hit_profile() {
+  const std::vector<PluginSpec> plugins = {
+      {"approx-prefix-cache-producer", "", YAML::Load("{blockSize: 16}")},
+      {"prefix-cache-scorer", "", {}},
+      {"no-hit-lru-scorer", "", {}},
+      {"max-score-picker", "", {}}};
+  auto p = build_profile(plugins, ProfileSpec{"p",
+                                              {{"prefix-cache-scorer", 3.0},
+                                               {"no-hit-lru-scorer", 2.0},
+                                               {"max-score-picker", std::nullopt}}});
+  EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
+  return std::make_shared<const Profile>(std::move(p).value());
+}
+
+TEST(SchedulerTest, ProducerSettingsApplyWithoutAReference) {
+  EXPECT_EQ(llm_d_no_hit_profile()->prefix.block_chars, 16U);
+}
+
+TEST(SchedulerTest, NoHitLruSpreadsNewPrefixesAndPrefixAffinityKeepsThem) {
+  Scheduler s(llm_d_no_hit_profile());
+  std::vector<EndpointView> eps = {testing::endpoint(1), testing::endpoint(2), testing::endpoint(3)};
+  std::vector<std::uint32_t> first_pick;
+  for (int group = 0; group < 3; ++group) {
+    SchedulingRequest r;
+    r.model = "llama";
+    const std::string prompt = "group " + std::to_string(group) + std::string(100, 'x');
+    r.prefix_hashes = s.hash_prompt(r.model, prompt);
+    auto d = s.pick(r, eps);
+    ASSERT_TRUE(d.ok());
+    first_pick.push_back(d->ranked[0]->id);
+  }
+  std::sort(first_pick.begin(), first_pick.end());
+  EXPECT_EQ(first_pick, (std::vector<std::uint32_t>{1, 2, 3})) << "three cold prefixes, three endpoints";
+  // A warm request follows its prefix, not the cold-request rotation.
+  for (int group = 0; group < 3; ++group) {
+    SchedulingRequest r;
+    r.model = "llama";
+    const std::string prompt = "group " + std::to_string(group) + std::string(100, 'x') + " more";
+    r.prefix_hashes = s.hash_prompt(r.model, prompt);
+    auto again = s.pick(r, eps);
+    ASSERT_TRUE(again.ok());
+    EXPECT_GT(again->prefix_blocks_matched, 0U);
+  }
+}
+
+}  // namespace
+}  // namespace sluice::scheduling

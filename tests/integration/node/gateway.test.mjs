@@ -4,9 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startSim, startSluice, stop, postJson, postStream, scrape, runSluice, eventually } from './lib.mjs';
+import { startSim, startSluice, stop, postJson, postStream, scrape, runSluice, eventually, getText, parseMetrics } from './lib.mjs';
+import { startFake } from './fake_openai.mjs';
 
-const FIXED = ['--profile', 'fixed', '--ttft-ms', '2', '--itl-ms', '1'];
+// A long context so that a 1 MiB prompt fits.
+const FIXED = ['--profile', 'fixed', '--ttft-ms', '2', '--itl-ms', '1', '--max-model-len', '1000000'];
 let simA; // serves m and the adapter sql
 let simB; // serves m and other
 let gateway;
@@ -148,5 +150,37 @@ test('gateway flags: neither --config nor --endpoint, a bad URL, an unreachable 
     assert.match(res.json.error.message, /`m` does not exist/);
   } finally {
     await stop(gw);
+  }
+});
+
+test('a 1 MiB prompt routes and is answered', async () => {
+  const prompt = 'lorem ipsum '.repeat(Math.ceil((1 << 20) / 12));
+  const res = await postJson(`${gateway.url}/v1/completions`, { model: 'm', prompt, max_tokens: 2 });
+  assert.equal(res.status, 200, res.text.slice(0, 300));
+  assert.ok(res.json.usage.prompt_tokens > 100000);
+});
+
+test('an endpoint that answers garbage is ejected; the default profile is measured per plugin', async () => {
+  const fake = await startFake();
+  const gw = await startSluice(['gateway', '--host', '127.0.0.1', '--port', '0',
+    '--endpoint', simA.url, '--endpoint', fake.url]);
+  try {
+    const fakeAddress = fake.url.replace('http://', '');
+    const ejected = await eventually(async () => {
+      const m = parseMetrics((await getText(`${gw.url}/metrics`)).text);
+      return m.get(`sluice_gateway_endpoint_healthy{pool="default",endpoint="${fakeAddress}"}`) === 0;
+    });
+    assert.ok(ejected, 'garbage /metrics pages eject the endpoint');
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await postJson(`${gw.url}/v1/chat/completions`, chat('m'))).status, 200);
+    }
+    const m = parseMetrics((await getText(`${gw.url}/metrics`)).text);
+    assert.equal(m.get(`sluice_gateway_endpoint_requests_total{pool="default",endpoint="${simA.url.replace('http://', '')}",status="200"}`), 5);
+    for (const plugin of ['health-filter', 'prefix-match', 'prefix-cache-scorer', 'lora-affinity-scorer', 'max-score-picker']) {
+      assert.equal(m.get(`sluice_gateway_plugin_duration_seconds_count{pool="default",plugin="${plugin}"}`), 5, plugin);
+    }
+  } finally {
+    await stop(gw);
+    await fake.close();
   }
 });
