@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 #include <utility>
 #include <vector>
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
   }
   // Thousands of connections (bench streams, sim replicas, gateway upstreams) need descriptors.
   sluice::raise_fd_limit();
+  // A closed pipe (an access log piped into `head`, say) must fail the write with EPIPE, which the
+  // writer handles, instead of killing the process.
+  std::signal(SIGPIPE, SIG_IGN);
   if (!sluice::log::set_level(log_level)) {
     std::cerr << "sluice: unknown --log-level '" << log_level << "'\n";
     return 2;
