@@ -17,8 +17,8 @@
 namespace sluice::flow {
 
 struct SaturationThresholds {
-  double queue_depth = 5;   ///< queueDepthThreshold: waiting requests that count as full
-  double kv_cache = 0.8;    ///< kvCacheUtilThreshold: KV utilisation that counts as full
+  double queue_depth = 5;  ///< queueDepthThreshold: waiting requests that count as full
+  double kv_cache = 0.8;   ///< kvCacheUtilThreshold: KV utilisation that counts as full
 };
 
 class SaturationDetector {

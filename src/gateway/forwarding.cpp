@@ -11,11 +11,12 @@ namespace http = boost::beast::http;
 
 namespace {
 
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
-           return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
-         });
+         std::equal(prefix.begin(), prefix.end(), s.begin(),
+                    [](char a, char b) { return lower(a) == lower(b); });
 }
 
 std::string_view header(const net::Request& request, std::string_view name,
@@ -27,10 +28,35 @@ std::string_view header(const net::Request& request, std::string_view name,
   return it == request.end() ? std::string_view{} : std::string_view(it->value());
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && starts_with_ci(a, b);
+}
+
+// True if the Connection header lists `name` (RFC 9110 §7.6.1: those fields are hop-by-hop too).
+bool named_by_connection(std::string_view connection, std::string_view name) {
+  while (!connection.empty()) {
+    const std::size_t comma = connection.find(',');
+    std::string_view token = connection.substr(0, comma);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+      token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (iequals(name, token)) {
+      return true;
+    }
+    connection =
+        comma == std::string_view::npos ? std::string_view{} : connection.substr(comma + 1);
+  }
+  return false;
+}
+
 }  // namespace
 
 net::HeaderList forwarded_headers(const net::Request& request) {
   net::HeaderList out;
+  const auto connection_it = request.find(http::field::connection);
+  const std::string_view connection = connection_it == request.end()
+                                          ? std::string_view{}
+                                          : std::string_view(connection_it->value());
   for (const auto& field : request) {
     switch (field.name()) {
       case http::field::connection:
@@ -49,7 +75,8 @@ net::HeaderList forwarded_headers(const net::Request& request) {
         break;
     }
     const std::string_view name = field.name_string();
-    if (starts_with_ci(name, "x-llm-d-") || starts_with_ci(name, "x-gateway-")) {
+    if (starts_with_ci(name, "x-llm-d-") || starts_with_ci(name, "x-gateway-") ||
+        (!connection.empty() && named_by_connection(connection, name))) {
       continue;
     }
     out.emplace_back(std::string(name), std::string(field.value()));
@@ -94,8 +121,7 @@ std::string_view adapter_base(const RoutingTable& table, const WorkerRouter& rou
 }
 
 std::string unknown_model_body(std::string_view model) {
-  return openai::error_body(404, "The model `" + std::string(model) + "` does not exist.",
-                            "model");
+  return openai::error_body(404, "The model `" + std::string(model) + "` does not exist.", "model");
 }
 
 std::string_view endpoint_address(const PoolRoute& route, std::uint32_t endpoint) {

@@ -7,8 +7,8 @@
 #include "net/worker_pool.h"
 #include "scheduling/scheduler.h"
 
-#include <set>
 #include <future>
+#include <set>
 #include <thread>
 
 namespace sluice::gateway {
@@ -100,8 +100,8 @@ class ControlThread {
 
 Result<config::GatewayConfig> quick_start_config(const std::vector<std::string>& endpoint_urls) {
   if (endpoint_urls.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "give --config FILE or at least one --endpoint URL",
-                      "--endpoint");
+    return make_error(ErrorCode::kInvalidArgument,
+                      "give --config FILE or at least one --endpoint URL", "--endpoint");
   }
   config::GatewayConfig cfg;
   config::InferencePool pool;
@@ -187,10 +187,10 @@ Status run_gateway(GatewayOptions options) {
   const std::uint16_t port = options.port.value_or(g.listen_port);
   auto bound = server.listen(host, port);
   if (!bound.ok()) {
-    return make_error(bound.error().code,
-                      "cannot listen on " + host + ":" + std::to_string(port) + ": " +
-                          bound.error().message,
-                      "--port");
+    return make_error(
+        bound.error().code,
+        "cannot listen on " + host + ":" + std::to_string(port) + ": " + bound.error().message,
+        "--port");
   }
   if (options.on_ready) {
     options.on_ready(*bound);

@@ -23,9 +23,9 @@ double seconds_between(TimePoint from, TimePoint to) {
 class SteadyPluginClock final : public scheduling::PluginClock {
  public:
   std::uint64_t now_ns() override {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                          SteadyClock::now().time_since_epoch())
-                                          .count());
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch())
+            .count());
   }
 };
 
@@ -152,8 +152,8 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
   const std::string_view prompt = peek->prompt;
   std::string rewritten_body;
   if (trace.target_model != trace.model) {
-    rewritten_body = replace_model(body, peek->model_offset, peek->model_length,
-                                   trace.target_model);
+    rewritten_body =
+        replace_model(body, peek->model_offset, peek->model_length, trace.target_model);
   }
   std::string& upstream_body = rewritten_body.empty() ? body : rewritten_body;
 
@@ -177,8 +177,7 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
   scheduling::Scheduler& scheduler = worker.router.scheduler(pool);
   scheduling::SchedulingRequest request;
   request.model = trace.target_model;
-  const std::string_view base_model = adapter_base(table_, worker.router, pool,
-                                                   trace.target_model);
+  const std::string_view base_model = adapter_base(table_, worker.router, pool, trace.target_model);
   request.is_adapter = !base_model.empty();
   request.base_model = base_model;
   request.priority = priority;
@@ -245,7 +244,8 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
       if (!trace.first_byte) {
         trace.first_byte = now;
       } else if (trace.stream) {
-        telemetry_.observe_itl(trace.worker, trace.model_index, seconds_between(trace.last_chunk, now));
+        telemetry_.observe_itl(trace.worker, trace.model_index,
+                               seconds_between(trace.last_chunk, now));
       }
       trace.last_chunk = now;
       trace.usage.feed(bytes);
@@ -270,17 +270,16 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
       }
       co_return;
     }
-    log::debug("gateway: {} failed before answering ({}), trying the next endpoint",
-               route.base_urls[endpoint],
-               last.upstream_error ? last.upstream_error->message
-                                   : "HTTP " + std::to_string(last.status));
+    log::debug(
+        "gateway: {} failed before answering ({}), trying the next endpoint",
+        route.base_urls[endpoint],
+        last.upstream_error ? last.upstream_error->message : "HTTP " + std::to_string(last.status));
   }
   if (last.status >= 500) {
     trace.error = "HTTP " + std::to_string(last.status) + " from every endpoint tried";
     trace.status = last.status;
     co_await respond(exchange, last.status, std::move(last.held_body),
-                     last.held_content_type.empty() ? "application/json"
-                                                    : last.held_content_type,
+                     last.held_content_type.empty() ? "application/json" : last.held_content_type,
                      {});
     co_return;
   }

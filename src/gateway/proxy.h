@@ -45,8 +45,8 @@ class Proxy {
   struct Worker;
   struct Trace;
   asio::awaitable<void> proxy(net::Exchange& exchange, Trace& trace);
-  asio::awaitable<void> reject(net::Exchange& exchange, Trace& trace, int status,
-                               std::string body, std::string_view dropped_reason = {});
+  asio::awaitable<void> reject(net::Exchange& exchange, Trace& trace, int status, std::string body,
+                               std::string_view dropped_reason = {});
   void finish(const Trace& trace);
   std::string models_body() const;
   std::string metrics_page() const;

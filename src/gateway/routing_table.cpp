@@ -73,8 +73,7 @@ Result<std::shared_ptr<const scheduling::Profile>> profile_for(const config::Gat
 }
 
 Result<std::unique_ptr<RoutingTable>> RoutingTable::create(
-    std::shared_ptr<const config::GatewayConfig> config,
-    net::asio::any_io_executor pool_executor) {
+    std::shared_ptr<const config::GatewayConfig> config, net::asio::any_io_executor pool_executor) {
   auto table = std::make_unique<RoutingTable>();
   table->config_ = config;
   const config::GatewaySettings& g = config->gateway;
@@ -90,10 +89,10 @@ Result<std::unique_ptr<RoutingTable>> RoutingTable::create(
       const config::EndpointPickerConfig& picker = config->picker_configs[*p.picker_config];
       auto detector = flow::SaturationDetector::from_yaml(picker.saturation_detector);
       if (!detector.ok()) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          at(picker.location) + ": EndpointPickerConfig: " +
-                              detector.error().message,
-                          detector.error().field);
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            at(picker.location) + ": EndpointPickerConfig: " + detector.error().message,
+            detector.error().field);
       }
       route.saturation = *detector;
     }
@@ -103,10 +102,10 @@ Result<std::unique_ptr<RoutingTable>> RoutingTable::create(
     }
     auto created = pool::EndpointPool::create(pool_executor, std::move(endpoints), pool_options(g));
     if (!created.ok()) {
-      return make_error(created.error().code,
-                        at(p.location) + ": InferencePool/" + p.name + ": " +
-                            created.error().message,
-                        created.error().field);
+      return make_error(
+          created.error().code,
+          at(p.location) + ": InferencePool/" + p.name + ": " + created.error().message,
+          created.error().field);
     }
     route.endpoints = std::move(*created);
     route.in_flight = std::make_unique<InFlightCounter[]>(route.base_urls.size());
@@ -180,9 +179,8 @@ int RoutingTable::priority(std::string_view objective) const {
 const std::string* RoutingTable::rewrite(std::uint32_t pool, std::string_view model,
                                          std::uint64_t draw) const {
   for (const config::RewriteRule* rule : pools_[pool].rewrites) {
-    const bool matches =
-        rule->models.empty() ||
-        std::find(rule->models.begin(), rule->models.end(), model) != rule->models.end();
+    const bool matches = rule->models.empty() || std::find(rule->models.begin(), rule->models.end(),
+                                                           model) != rule->models.end();
     if (!matches) {
       continue;
     }

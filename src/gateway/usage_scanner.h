@@ -24,8 +24,8 @@ class UsageScanner {
   void step(char c);
 
   State state_ = State::kSeek;
-  std::string_view key_;      // the key being matched ("prompt_tokens" or "completion_tokens")
-  std::size_t matched_ = 0;   // characters of key_ matched so far
+  std::string_view key_;     // the key being matched ("prompt_tokens" or "completion_tokens")
+  std::size_t matched_ = 0;  // characters of key_ matched so far
   std::uint64_t number_ = 0;
   std::optional<std::uint64_t> prompt_;
   std::optional<std::uint64_t> completion_;

@@ -29,8 +29,8 @@ WorkerRouter::WorkerRouter(const RoutingTable& table, std::uint64_t seed)
   for (std::size_t i = 0; i < table.pools().size(); ++i) {
     PoolState& p = pools_.emplace_back();
     std::uint64_t pool_seed = seed + i + 1;
-    p.scheduler = std::make_unique<scheduling::Scheduler>(table.pools()[i].profile,
-                                                          splitmix64(pool_seed));
+    p.scheduler =
+        std::make_unique<scheduling::Scheduler>(table.pools()[i].profile, splitmix64(pool_seed));
   }
 }
 

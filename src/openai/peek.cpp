@@ -96,8 +96,8 @@ Result<std::string_view> raw_value(detail::JsonValue& value) {
   if (code != simdjson::SUCCESS) {
     return detail::json_error(code);
   }
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
-                          raw.back() == '\t')) {
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t')) {
     raw.remove_suffix(1);
   }
   return raw;

@@ -11,9 +11,9 @@ void HealthFilter::filter(const SchedulingRequest&,
 
 void ModelServedFilter::filter(const SchedulingRequest& request,
                                std::vector<const EndpointView*>& candidates) const {
-  const bool anyone_lists_it = std::any_of(
-      candidates.begin(), candidates.end(),
-      [&request](const EndpointView* e) { return e->serves(request.model); });
+  const bool anyone_lists_it =
+      std::any_of(candidates.begin(), candidates.end(),
+                  [&request](const EndpointView* e) { return e->serves(request.model); });
   const bool by_base = !anyone_lists_it && request.is_adapter && !request.base_model.empty();
   std::erase_if(candidates, [&request, by_base](const EndpointView* e) {
     return !(by_base ? e->serves(request.base_model) : e->serves(request.model));

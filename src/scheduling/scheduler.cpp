@@ -85,9 +85,10 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
     prefix_.longest_matches(request.prefix_hashes, candidates_, prefix_match_);
     state.prefix_match_blocks = prefix_match_;
   }
-  bool cold = request.prefix_hashes.empty() || prefix_match_.empty() ||
-              std::all_of(prefix_match_.begin(), prefix_match_.begin() + static_cast<std::ptrdiff_t>(n),
-                          [](std::uint32_t b) { return b == 0; });
+  bool cold =
+      request.prefix_hashes.empty() || prefix_match_.empty() ||
+      std::all_of(prefix_match_.begin(), prefix_match_.begin() + static_cast<std::ptrdiff_t>(n),
+                  [](std::uint32_t b) { return b == 0; });
   if (uses_cold_history_) {
     cold_seq_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {

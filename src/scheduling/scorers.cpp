@@ -107,9 +107,8 @@ void SessionAffinityScorer::score(const CycleState& state,
 
 void NoHitLruScorer::score(const CycleState& state, std::span<const EndpointView* const> candidates,
                            std::span<double> out) const {
-  const bool warm =
-      std::any_of(state.prefix_match_blocks.begin(), state.prefix_match_blocks.end(),
-                  [](std::uint32_t blocks) { return blocks > 0; });
+  const bool warm = std::any_of(state.prefix_match_blocks.begin(), state.prefix_match_blocks.end(),
+                                [](std::uint32_t blocks) { return blocks > 0; });
   if (warm || state.cold_pick_seq.size() != candidates.size()) {
     std::fill(out.begin(), out.end(), 0.0);
     return;

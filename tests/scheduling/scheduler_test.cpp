@@ -170,16 +170,11 @@ class StepClock final : public PluginClock {
 
 TEST(SchedulerTest, PluginClockChargesEveryStageInOrder) {
   Scheduler s(std::make_shared<const Profile>(default_profile()));
-  const std::vector<std::string> expected = {"health-filter",
-                                             "model-served-filter",
-                                             "saturation-filter",
-                                             "prefix-match",
-                                             "queue-scorer",
-                                             "kv-cache-utilization-scorer",
-                                             "prefix-cache-scorer",
-                                             "lora-affinity-scorer",
-                                             "active-request-scorer",
-                                             "max-score-picker"};
+  const std::vector<std::string> expected = {"health-filter",         "model-served-filter",
+                                             "saturation-filter",     "prefix-match",
+                                             "queue-scorer",          "kv-cache-utilization-scorer",
+                                             "prefix-cache-scorer",   "lora-affinity-scorer",
+                                             "active-request-scorer", "max-score-picker"};
   EXPECT_EQ(s.plugin_names(), expected);
   std::vector<EndpointView> eps = {testing::endpoint(1), testing::endpoint(2)};
   SchedulingRequest r;
@@ -224,7 +219,8 @@ TEST(SchedulerTest, ProducerSettingsApplyWithoutAReference) {
 
 TEST(SchedulerTest, NoHitLruSpreadsNewPrefixesAndPrefixAffinityKeepsThem) {
   Scheduler s(llm_d_no_hit_profile());
-  std::vector<EndpointView> eps = {testing::endpoint(1), testing::endpoint(2), testing::endpoint(3)};
+  std::vector<EndpointView> eps = {testing::endpoint(1), testing::endpoint(2),
+                                   testing::endpoint(3)};
   std::vector<std::uint32_t> first_pick;
   for (int group = 0; group < 3; ++group) {
     SchedulingRequest r;
@@ -236,7 +232,8 @@ TEST(SchedulerTest, NoHitLruSpreadsNewPrefixesAndPrefixAffinityKeepsThem) {
     first_pick.push_back(d->ranked[0]->id);
   }
   std::sort(first_pick.begin(), first_pick.end());
-  EXPECT_EQ(first_pick, (std::vector<std::uint32_t>{1, 2, 3})) << "three cold prefixes, three endpoints";
+  EXPECT_EQ(first_pick, (std::vector<std::uint32_t>{1, 2, 3}))
+      << "three cold prefixes, three endpoints";
   // A warm request follows its prefix, not the cold-request rotation.
   for (int group = 0; group < 3; ++group) {
     SchedulingRequest r;
