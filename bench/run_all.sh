@@ -9,3 +9,5 @@ for b in build/release/bench/*_bench; do
 done
 bench/sim_http.sh "$@"
 bench/bench_generator.sh
+bench/gateway_proxy.sh
+bench/gateway_routing.sh
