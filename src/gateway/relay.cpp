@@ -4,6 +4,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include <charconv>
 #include <memory>
 
 namespace sluice::gateway {
@@ -11,6 +12,7 @@ namespace {
 
 namespace http = boost::beast::http;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint64_t kWholeBodyBytes = 256 * 1024;
 
 /// Shared by the upstream callbacks and the two coroutines, all on one executor: no locks. The
 /// writer sleeps on `wake`; every producer event cancels it.
@@ -22,6 +24,10 @@ struct RelayState {
   bool head = false;
   int status = 0;
   std::string content_type;
+  /// A small answer of known length (not SSE): collected and sent as one response, head and body
+  /// in a single write with its Content-Length, like a buffering proxy; it is complete within
+  /// one upstream read or a few anyway, and a failure before its end can still be retried.
+  bool whole = false;
   std::string pending;
   bool upstream_done = false;
   bool begun = false;
@@ -45,6 +51,12 @@ asio::awaitable<void> run_upstream(std::shared_ptr<RelayState> state, net::HttpC
     state->head = true;
     state->status = status;
     state->content_type = std::string(headers[http::field::content_type]);
+    const std::string_view length = headers[http::field::content_length];
+    std::uint64_t bytes = 0;
+    const auto parsed = std::from_chars(length.data(), length.data() + length.size(), bytes);
+    state->whole = !length.empty() && parsed.ec == std::errc{} &&
+                   parsed.ptr == length.data() + length.size() && bytes <= kWholeBodyBytes &&
+                   state->content_type.rfind("text/event-stream", 0) != 0;
     state->wake.cancel();
   };
   auto on_data = [state](std::string_view bytes) {
@@ -81,7 +93,7 @@ asio::awaitable<void> run_upstream(std::shared_ptr<RelayState> state, net::HttpC
 
 asio::awaitable<void> run_writer(std::shared_ptr<RelayState> state, net::Exchange* exchange) {
   while (!state->client_gone) {
-    if (state->head && !state->begun && !state->holding()) {
+    if (state->head && !state->begun && !state->holding() && !state->whole) {
       state->begun = true;
       if (!co_await exchange->begin_stream(static_cast<http::status>(state->status),
                                            state->content_type)) {
@@ -129,6 +141,18 @@ asio::awaitable<RelayResult> relay(net::HttpClient& client, net::Exchange& excha
   result.bytes = state->bytes;
   if (state->too_slow) {
     exchange.close_connection_abruptly();
+    co_return result;
+  }
+  if (state->whole && !state->begun && !state->client_gone && !state->holding()) {
+    if (state->error) {
+      result.relayed = false;  // nothing reached the client: the caller may retry
+      co_return result;
+    }
+    net::Response response{static_cast<http::status>(state->status), 11};
+    response.set(http::field::content_type, state->content_type);
+    response.body() = std::move(state->pending);
+    result.relayed = true;
+    result.client_gone = !co_await exchange.respond(std::move(response));
     co_return result;
   }
   if (!state->begun) {
