@@ -153,6 +153,19 @@ test('gateway flags: neither --config nor --endpoint, a bad URL, an unreachable 
   }
 });
 
+test('a small non-streaming answer is relayed whole, with its Content-Length', async () => {
+  const res = await postJson(`${gateway.url}/v1/chat/completions`, chat('m'));
+  assert.equal(res.status, 200);
+  assert.equal(Number(res.headers.get('content-length')), Buffer.byteLength(res.text));
+  assert.equal(res.headers.get('transfer-encoding'), null);
+  const stream = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(chat('m', { stream: true })),
+  });
+  assert.equal(stream.headers.get('transfer-encoding'), 'chunked', 'SSE is never collected');
+  await stream.text();
+});
+
 test('a 1 MiB prompt routes and is answered', async () => {
   const prompt = 'lorem ipsum '.repeat(Math.ceil((1 << 20) / 12));
   const res = await postJson(`${gateway.url}/v1/completions`, { model: 'm', prompt, max_tokens: 2 });
