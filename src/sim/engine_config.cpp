@@ -40,14 +40,9 @@ Status EngineConfig::validate() const {
   // relies on the same fact to guarantee progress, so every admitted request must fit on its own.
   const long long capacity = static_cast<long long>(num_gpu_blocks) * block_size;
   if (capacity < max_model_len) {
-    // Appended piece by piece: g++ 12 at -O3 raises a false -Wrestrict on the `"(" + string`
-    // chain (GCC bug 105329), which -Werror turns into a failed Release build.
-    std::string why = "(";
-    why += std::to_string(max_model_len);
-    why += ") is larger than the KV cache (";
-    why += std::to_string(capacity);
-    why += " tokens)";
-    return invalid("max-model-len", why);
+    return invalid("max-model-len", "(" + std::to_string(max_model_len) +
+                                        ") is larger than the KV cache (" +
+                                        std::to_string(capacity) + " tokens)");
   }
   const Profile& p = profile;
   if (p.step_overhead.count() < 0 || p.weights_read.count() < 0 ||
