@@ -261,12 +261,10 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
     } else if (!last.client_gone) {
       route.endpoints->report_failure(endpoint);
     }
-    if (last.relayed || last.client_gone || last.client_too_slow) {
+    if (last.relayed || last.client_gone) {
       trace.status = last.client_gone ? 499 : last.status;
       if (last.upstream_error && !last.client_gone) {
         trace.error = last.upstream_error->message;
-      } else if (last.client_too_slow) {
-        trace.error = "client too slow";
       }
       co_return;
     }

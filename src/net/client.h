@@ -37,12 +37,8 @@ struct ClientRequest {
   Duration idle_timeout{0};
   /// https: verify the certificate chain against the system CAs and the host name.
   bool verify_tls = false;
-  /// request(): a larger response body fails with kTooLarge. stream() has no limit.
+  /// request(): a larger response body fails with kTooLarge. stream() and ClientCall have no limit.
   std::size_t max_response_bytes = 64 * 1024 * 1024;
-  /// stream(): called once with the status and headers as soon as they are read, before any body
-  /// byte reaches on_data (a proxy relays them before the body). Not called when the request fails
-  /// before a response head arrives.
-  std::function<void(int status, const http::fields& headers)> on_response_head;
 };
 
 struct ClientResponse {
@@ -54,7 +50,44 @@ struct ClientResponse {
 
 namespace detail {
 class ClientState;
-}
+struct CallState;
+}  // namespace detail
+
+/// One request whose response body is pulled piece by piece: start() sends the request and reads
+/// the response head; read() returns the body as it arrives. The caller paces the reads, so a
+/// proxy that writes each piece downstream before reading the next gets TCP backpressure for free
+/// and never holds more than one piece. Made by HttpClient::call(); movable, not copyable.
+///
+/// The connection goes back to the pool as soon as the body has been read to its end (keep-alive);
+/// a call abandoned before that closes it. Errors as for HttpClient.
+class ClientCall {
+ public:
+  ClientCall(ClientCall&&) noexcept;
+  ClientCall& operator=(ClientCall&&) noexcept;
+  ~ClientCall();
+
+  /// Connects (or reuses a pooled connection), sends the request and reads the response head.
+  asio::awaitable<Status> start();
+  /// After start() succeeded: the status and header fields of the response.
+  int status() const;
+  const http::fields& headers() const;
+  /// The next body bytes (chunked encoding removed), valid until the next read() or the call's
+  /// end. An empty view once the body is complete.
+  asio::awaitable<Result<std::string_view>> read();
+  /// True once read() has returned the whole body.
+  bool done() const;
+  /// True if body bytes arrived together with the head, so the next read() needs no wait for the
+  /// network (a proxy can then send its head and the first piece in one write).
+  bool body_buffered() const;
+  /// Gives the exchange up now: the connection is closed and a start() or read() in progress
+  /// fails with kCancelled. For a caller whose own client went away; call it on the executor.
+  void abort();
+
+ private:
+  friend class HttpClient;
+  explicit ClientCall(std::unique_ptr<detail::CallState> state);
+  std::unique_ptr<detail::CallState> state_;
+};
 
 /// Keep-alive connection pool per (scheme, host, port), at most max_idle_per_host idle connections
 /// each. Idle connections are checked (non-blocking peek) before reuse; a request that fails on a
@@ -71,6 +104,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  /// A request to drive step by step (see ClientCall). Nothing is sent before start().
+  ClientCall call(ClientRequest request);
   /// Sends the request and buffers the whole response body.
   asio::awaitable<Result<ClientResponse>> request(ClientRequest request);
   /// Streams the response body to on_data as it arrives (chunked encoding removed). Return false

@@ -69,6 +69,20 @@ void ClientState::give_back(std::unique_ptr<ClientConnection> connection) {
   list.push_back(std::move(connection));
 }
 
+std::unique_ptr<char[]> ClientState::take_chunk_buffer() {
+  if (spare_chunk_buffers_.empty()) return std::make_unique_for_overwrite<char[]>(kChunkBytes);
+  auto buffer = std::move(spare_chunk_buffers_.back());
+  spare_chunk_buffers_.pop_back();
+  return buffer;
+}
+
+void ClientState::give_back_chunk_buffer(std::unique_ptr<char[]> buffer) {
+  // Bounded like the idle pool: more buffers than that are only ever needed in a burst.
+  if (spare_chunk_buffers_.size() < max_idle_per_host_) {
+    spare_chunk_buffers_.push_back(std::move(buffer));
+  }
+}
+
 std::size_t ClientState::idle_connections() const {
   std::size_t total = 0;
   for (const auto& [key, list] : idle_) total += list.size();

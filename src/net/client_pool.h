@@ -63,6 +63,11 @@ class ClientState {
   /// already has max_idle_per_host idle connections.
   void give_back(std::unique_ptr<ClientConnection> connection);
 
+  /// Scratch memory for reading streamed bodies (kChunkBytes), recycled across calls.
+  static constexpr std::size_t kChunkBytes = 16 * 1024;
+  std::unique_ptr<char[]> take_chunk_buffer();
+  void give_back_chunk_buffer(std::unique_ptr<char[]> buffer);
+
   void count_connect() { ++connections_opened_; }
   std::uint64_t connections_opened() const { return connections_opened_; }
   std::size_t idle_connections() const;
@@ -74,6 +79,7 @@ class ClientState {
   // Declared before the pool: TLS streams refer to it and must be destroyed first.
   std::unique_ptr<asio::ssl::context> tls_context_;
   std::unordered_map<std::string, std::vector<std::unique_ptr<ClientConnection>>> idle_;
+  std::vector<std::unique_ptr<char[]>> spare_chunk_buffers_;
 };
 
 }  // namespace sluice::net::detail

@@ -234,21 +234,19 @@ asio::awaitable<bool> Connection::write_buffers(std::array<asio::const_buffer, 3
 }
 
 void Connection::write_failed() {
-  if (gone_) return;
+  // The writer learns it from the write's result; the disconnect callback is for handlers that
+  // are waiting for something else. Dropped here so it cannot outlive what it refers to.
   gone_ = true;
-  if (gone_callback_ && in_handler_) {
-    // Posted, not called: we are inside the handler's own write and must not re-enter it.
-    asio::post(stream_.get_executor(), std::exchange(gone_callback_, nullptr));
-  }
+  gone_callback_ = nullptr;
 }
 
 void Connection::watch_for_disconnect(std::function<void()> callback) {
   if (gone_) {
-    if (callback) asio::post(stream_.get_executor(), std::move(callback));
+    if (callback) callback();
     return;
   }
   gone_callback_ = std::move(callback);
-  if (watching_ || closed_) return;
+  if (!gone_callback_ || watching_ || closed_) return;
   watching_ = true;
   const std::uint64_t generation = ++watch_generation_;
   stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,

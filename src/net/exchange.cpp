@@ -12,6 +12,14 @@ namespace {
 constexpr std::string_view kCrlf = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
+/// Appends an HTTP/1.1 chunk-size line ("1a2\r\n").
+void append_chunk_size(std::string& out, std::size_t size) {
+  char digits[16];
+  char* end = std::to_chars(digits, digits + sizeof digits, size, 16).ptr;
+  out.append(digits, end);
+  out += kCrlf;
+}
+
 }  // namespace
 
 Exchange::Exchange(detail::Connection& connection, Request request)
@@ -41,31 +49,48 @@ asio::awaitable<bool> Exchange::respond(Response response) {
   co_return complete_;
 }
 
-asio::awaitable<bool> Exchange::begin_stream(http::status status, std::string content_type,
-                                             HeaderList extra_headers) {
+asio::awaitable<bool> Exchange::begin_stream(http::status status, std::string_view content_type,
+                                             const HeaderList& extra_headers,
+                                             std::string_view first_chunk) {
   if (phase_ != Phase::kPending) co_return false;
   phase_ = Phase::kStreaming;
   // HTTP/1.0 has no chunked encoding: send the body raw and mark its end by closing.
   chunked_ = request_.version() >= 11;
   keep_alive_ = chunked_ && request_.keep_alive() && !connection_.state_->draining();
-  http::response<http::empty_body> header{status, chunked_ ? 11 : 10};
-  header.set(http::field::content_type, content_type);
-  for (auto& [name, value] : extra_headers) header.insert(name, value);
-  if (chunked_) header.chunked(true);
-  header.keep_alive(keep_alive_);
-  http::response_serializer<http::empty_body> serializer{header};
-  if (!connection_.writable()) co_return false;
-  connection_.stream_.expires_after(connection_.state_->limits().write_timeout);
-  auto [ec, n] = co_await http::async_write_header(connection_.stream_, serializer,
-                                                   asio::as_tuple(asio::use_awaitable));
-  if (ec) {
-    connection_.write_failed();
-    co_return false;
+  // The head is formatted by hand: it is small and fixed, and Beast's serializer would allocate a
+  // header container for it on every stream.
+  std::string head;
+  head.reserve(128 + content_type.size());
+  head += chunked_ ? "HTTP/1.1 " : "HTTP/1.0 ";
+  head += std::to_string(static_cast<unsigned>(status));
+  head += ' ';
+  head += http::obsolete_reason(status);
+  head += "\r\nContent-Type: ";
+  head += content_type;
+  head += kCrlf;
+  for (const auto& [name, value] : extra_headers) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += kCrlf;
   }
-  co_return true;
+  if (chunked_) head += "Transfer-Encoding: chunked\r\n";
+  if (chunked_ && !keep_alive_) head += "Connection: close\r\n";
+  head += kCrlf;
+  if (first_chunk.empty()) {
+    co_return co_await connection_.write_buffers(
+        {asio::buffer(head), asio::const_buffer(), asio::const_buffer()});
+  }
+  asio::const_buffer trailer;
+  if (chunked_) {
+    append_chunk_size(head, first_chunk.size());
+    trailer = asio::buffer(kCrlf);
+  }
+  co_return co_await connection_.write_buffers(
+      {asio::buffer(head), asio::buffer(first_chunk), trailer});
 }
 
-asio::awaitable<bool> Exchange::write_chunk(std::string data) {
+asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
   if (phase_ != Phase::kStreaming) co_return false;
   if (data.empty()) co_return !client_gone();
   if (!chunked_) {

@@ -47,11 +47,15 @@ class Exchange {
 
   /// Starts a chunked response (Transfer-Encoding: chunked); pass "text/event-stream" for SSE.
   /// For an HTTP/1.0 client the body is sent raw and the connection closes after end_stream().
-  asio::awaitable<bool> begin_stream(http::status status, std::string content_type,
-                                     HeaderList extra_headers = {});
+  /// A non-empty `first_chunk` goes out in the same write as the head (one syscall instead of
+  /// two when the first bytes are already at hand).
+  asio::awaitable<bool> begin_stream(http::status status, std::string_view content_type,
+                                     const HeaderList& extra_headers = {},
+                                     std::string_view first_chunk = {});
   /// Writes one HTTP chunk at once (no buffering, so tokens reach the client immediately). Empty
-  /// data writes nothing (an empty chunk would end the stream) and returns !client_gone().
-  asio::awaitable<bool> write_chunk(std::string data);
+  /// data writes nothing (an empty chunk would end the stream) and returns !client_gone(). `data`
+  /// must stay valid until the returned awaitable completes (await it in the same expression).
+  asio::awaitable<bool> write_chunk(std::string_view data);
   /// Writes the last-chunk. The connection stays keep-alive if the request allowed it.
   asio::awaitable<bool> end_stream();
 
@@ -60,8 +64,9 @@ class Exchange {
   /// Registers `callback`, called once on the connection's executor if the peer disconnects while
   /// the handler is still running. Detection waits for readability on the socket and peeks:
   /// end-of-stream or a reset is a disconnect; pipelined bytes are not (and end the watch). If the
-  /// client is already gone the callback is posted at once. The callback is dropped when the
-  /// handler's awaitable completes. Replaces a previously registered callback.
+  /// client is already gone the callback runs at once, inside this call. A failed write does not
+  /// call it (the writer learns from the write). The callback is dropped when the handler's
+  /// awaitable completes. Replaces a previously registered callback; null unregisters it.
   void on_client_gone(std::function<void()> callback);
   /// Failure injection: drops the TCP connection now with a reset. Later writes return false.
   void close_connection_abruptly();

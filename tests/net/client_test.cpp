@@ -11,6 +11,8 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace sluice::net {
@@ -182,26 +184,103 @@ TEST_F(ClientTest, SseRoundTripThroughStream) {
   EXPECT_EQ(events, (std::vector<std::string>{R"({"id":1})", "two\nlines", "[DONE]"}));
 }
 
-TEST_F(ClientTest, StreamReportsTheResponseHeadBeforeAnyBodyByte) {
-  ServerHarness harness(sse_stream);
-  ClientRequest request;
-  request.url = harness.url("/sse");
-  std::vector<std::string> order;
-  request.on_response_head = [&](int status, const http::fields& headers) {
-    order.push_back("head " + std::to_string(status) + " " +
-                    std::string(headers[http::field::content_type]));
-  };
-  auto result = run_on(context_, client_.stream(std::move(request), [&](std::string_view) {
-    if (order.size() < 2) order.push_back("data");
-    return true;
-  }));
-  ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ(order, (std::vector<std::string>{"head 200 text/event-stream", "data"}));
-}
-
 asio::awaitable<void> never_responds(Exchange& exchange) {
   asio::steady_timer timer(exchange.executor(), std::chrono::seconds(10));
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+/// What a ClientCall saw, step by step.
+struct CallTrace {
+  int status = 0;
+  std::string content_type;
+  bool done_before_body = true;
+  std::vector<std::string> pieces;
+  std::optional<Error> error;
+};
+
+asio::awaitable<CallTrace> pull_all(ClientCall call) {
+  CallTrace trace;
+  if (Status started = co_await call.start(); !started) {
+    trace.error = started.error();
+    co_return trace;
+  }
+  trace.status = call.status();
+  trace.content_type = std::string(call.headers()[http::field::content_type]);
+  trace.done_before_body = call.done();
+  for (;;) {
+    auto piece = co_await call.read();
+    if (!piece) {
+      trace.error = piece.error();
+      break;
+    }
+    if (piece->empty()) break;
+    trace.pieces.emplace_back(*piece);
+  }
+  co_return trace;
+}
+
+TEST_F(ClientTest, CallGivesTheHeadThenPullsTheBodyAndPoolsTheConnection) {
+  ServerHarness harness(sse_stream);
+  ClientRequest request;
+  request.url = harness.url("/sse");
+  CallTrace trace = run_on(context_, pull_all(client_.call(std::move(request))));
+  ASSERT_FALSE(trace.error) << trace.error->message;
+  EXPECT_EQ(trace.status, 200);
+  EXPECT_EQ(trace.content_type, "text/event-stream");
+  EXPECT_FALSE(trace.done_before_body);
+  std::string body;
+  for (const auto& piece : trace.pieces) body += piece;
+  EXPECT_EQ(body, "data: {\"id\":1}\n\ndata: two\ndata: lines\n\ndata: [DONE]\n\n");
+  EXPECT_EQ(client_.idle_connections(), 1u);
+}
+
+asio::awaitable<Status> start_then_abort(HttpClient* client, std::string url) {
+  ClientRequest request;
+  request.url = std::move(url);
+  ClientCall call = client->call(std::move(request));
+  auto executor = co_await asio::this_coro::executor;
+  // The server never answers: abort() from another handler must end the wait for the head.
+  asio::steady_timer later(executor, 50ms);
+  later.async_wait([&call](boost::system::error_code) { call.abort(); });
+  co_return co_await call.start();
+}
+
+TEST_F(ClientTest, CallAbortEndsAWaitForTheHead) {
+  ServerHarness harness(never_responds);
+  const auto start = std::chrono::steady_clock::now();
+  Status status = run_on(context_, start_then_abort(&client_, harness.url("/slow")));
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kCancelled) << status.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_EQ(client_.idle_connections(), 0u);
+}
+
+asio::awaitable<std::vector<std::string>> read_twice_then_abort(HttpClient* client,
+                                                                std::string url) {
+  std::vector<std::string> seen;
+  ClientRequest request;
+  request.url = std::move(url);
+  ClientCall call = client->call(std::move(request));
+  if (!co_await call.start()) co_return seen;
+  for (int i = 0; i < 2; ++i) {
+    auto piece = co_await call.read();
+    if (!piece) co_return seen;
+    seen.emplace_back(*piece);
+  }
+  call.abort();
+  auto after = co_await call.read();
+  seen.push_back(after.ok() ? "read after abort succeeded"
+                            : "code " + std::to_string(static_cast<int>(after.error().code)));
+  co_return seen;
+}
+
+TEST_F(ClientTest, CallAbortedMidBodyIsNotPooled) {
+  ServerHarness harness(long_stream);
+  auto seen = run_on(context_, read_twice_then_abort(&client_, harness.url("/stream")));
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].rfind("data 0\n", 0), 0u) << seen[0];
+  EXPECT_EQ(seen[2], "code " + std::to_string(static_cast<int>(ErrorCode::kCancelled)));
+  EXPECT_EQ(client_.idle_connections(), 0u);
 }
 
 TEST_F(ClientTest, TimeoutIsReported) {
