@@ -7,11 +7,15 @@ namespace sluice::net::detail {
 
 namespace {
 constexpr auto kFreshIdle = std::chrono::milliseconds(500);
+// Beast reads into a dynamic buffer min(64 KiB, max(512, spare capacity)) bytes at a time, so a
+// buffer that starts empty reads 512 bytes per system call forever (a 30 KB /metrics page took 60).
+constexpr std::size_t kReadBufferBytes = 16 * 1024;
 }  // namespace
 
 ClientConnection::ClientConnection(asio::any_io_executor executor, std::string pool_key,
                                    asio::ssl::context* tls_context)
     : pool_key_(std::move(pool_key)) {
+  buffer_.reserve(kReadBufferBytes);
   if (tls_context != nullptr) {
     tls_ = std::make_unique<TlsStream>(executor, *tls_context);
   } else {

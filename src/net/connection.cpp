@@ -5,13 +5,11 @@
 #include "net/error_body.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <limits>
 #include <string_view>
-#include <sys/socket.h>
 #include <utility>
 
 namespace sluice::net::detail {
@@ -249,35 +247,24 @@ void Connection::watch_for_disconnect(std::function<void()> callback) {
   if (!gone_callback_ || watching_ || closed_) return;
   watching_ = true;
   const std::uint64_t generation = ++watch_generation_;
-  stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
-                              [self = shared_from_this(), generation](const error_code& ec) {
-                                self->on_readable(ec, generation);
-                              });
+  // A one-byte MSG_PEEK receive rather than a readiness wait: Asio arms a wait with an epoll_ctl
+  // every time, while a receive on a socket it already knows to be drained is queued without any
+  // system call. It completes on end-of-stream or a reset (the client left) or on pipelined bytes,
+  // which it leaves in the socket for the next request.
+  stream_.socket().async_receive(asio::buffer(&peek_byte_, 1), asio::socket_base::message_peek,
+                                 [self = shared_from_this(), generation](const error_code& ec,
+                                                                         std::size_t) {
+                                   self->on_peeked(ec, generation);
+                                 });
 }
 
-void Connection::on_readable(const error_code& ec, std::uint64_t generation) {
-  if (generation != watch_generation_ || !watching_)
-    return;  // a stale wait from an earlier request
-  if (!ec) {
-    char byte = 0;
-    const ssize_t r = ::recv(stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (r > 0) {
-      // Pipelined bytes: the client is still there. We cannot see past them without reading, so the
-      // watch ends here; the next request will find out whether the peer closed.
-      watching_ = false;
-      return;
-    }
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-      watching_ = false;
-      watch_for_disconnect(std::exchange(gone_callback_, nullptr));  // spurious wake-up: re-arm
-      return;
-    }
-    // r == 0: orderly shutdown by the peer; r < 0: reset or another socket error.
-  } else if (ec == asio::error::operation_aborted) {
-    watching_ = false;
-    return;
-  }
+void Connection::on_peeked(const error_code& ec, std::uint64_t generation) {
+  if (generation != watch_generation_ || !watching_) return;  // from an earlier request
   watching_ = false;
+  // Cancelled by stop_watch(), or pipelined bytes: the client is still there, and we cannot see
+  // past those bytes without reading them, so the watch ends; the next request will find out.
+  if (ec == asio::error::operation_aborted || !ec) return;
+  // End of stream (orderly shutdown by the peer) or a reset / socket error.
   if (closed_ || gone_) return;
   gone_ = true;
   if (auto callback = std::exchange(gone_callback_, nullptr); callback && in_handler_) callback();

@@ -55,7 +55,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void write_failed();
   void watch_for_disconnect(std::function<void()> callback);
   void stop_watch();
-  void on_readable(const boost::system::error_code& ec, std::uint64_t generation);
+  void on_peeked(const boost::system::error_code& ec, std::uint64_t generation);
   void drop();
   void close_socket();
   bool writable() const { return !closed_ && !gone_; }
@@ -70,6 +70,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::function<void()> gone_callback_;
   std::uint64_t watch_generation_ = 0;
   bool watching_ = false;
+  char peek_byte_ = 0;
   bool idle_ = false;  // waiting for the first byte of a request
   bool in_handler_ = false;
   bool gone_ = false;     // the client can no longer receive anything

@@ -12,10 +12,26 @@
 namespace sluice::net {
 namespace {
 
+// Asio re-arms its timerfd (a system call) whenever a new timer becomes the earliest one. Every
+// socket operation with a deadline starts a timer, and with nothing sooner pending each of them
+// would be the earliest. A timer that always expires within the next second sits in front of all
+// those (their deadlines are seconds away), so that re-arming happens about once a second instead
+// of several times per request.
+constexpr auto kTimerAnchorPeriod = std::chrono::seconds(1);
+
+void keep_timer_anchor(asio::steady_timer& anchor) {
+  anchor.expires_after(kTimerAnchorPeriod);
+  anchor.async_wait([&anchor](const boost::system::error_code& ec) {
+    if (!ec) keep_timer_anchor(anchor);
+  });
+}
+
 void run_worker(asio::io_context& context, std::size_t index) {
   // Named threads make `top -H` and debugger output readable.
   const std::string name = "sluice-w" + std::to_string(index);
   pthread_setname_np(pthread_self(), name.c_str());
+  asio::steady_timer anchor(context);
+  keep_timer_anchor(anchor);
   for (;;) {
     try {
       context.run();
