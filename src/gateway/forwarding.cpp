@@ -51,8 +51,8 @@ bool named_by_connection(std::string_view connection, std::string_view name) {
 
 }  // namespace
 
-net::HeaderList forwarded_headers(const net::Request& request) {
-  net::HeaderList out;
+std::string forwarded_headers(const net::Request& request) {
+  std::string out;
   const auto connection_it = request.find(http::field::connection);
   const std::string_view connection = connection_it == request.end()
                                           ? std::string_view{}
@@ -79,7 +79,10 @@ net::HeaderList forwarded_headers(const net::Request& request) {
         (!connection.empty() && named_by_connection(connection, name))) {
       continue;
     }
-    out.emplace_back(std::string(name), std::string(field.value()));
+    out += name;
+    out += ": ";
+    out += field.value();
+    out += "\r\n";
   }
   return out;
 }

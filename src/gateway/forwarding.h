@@ -13,8 +13,10 @@
 namespace sluice::gateway {
 
 /// The client's headers minus hop-by-hop ones, those the client library sets itself, and the
-/// gateway's own control headers (`x-llm-d-*`, `x-gateway-*`), which the reference EPP strips too.
-net::HeaderList forwarded_headers(const net::Request& request);
+/// gateway's own control headers (`x-llm-d-*`, `x-gateway-*`), which the reference EPP strips too;
+/// formatted as header lines ("Name: value\r\n" each, in the request's order) for
+/// net::ClientRequest::header_lines. The server's parser already rejected line breaks in them.
+std::string forwarded_headers(const net::Request& request);
 
 /// `x-llm-d-inference-objective` (or the deprecated `x-gateway-inference-objective`); empty if
 /// absent.

@@ -217,7 +217,7 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
   }
 
   const config::GatewaySettings& g = table_.config().gateway;
-  const net::HeaderList forwarded = forwarded_headers(exchange.request());
+  const std::string forwarded = forwarded_headers(exchange.request());
   RelayResult last;
   for (std::size_t attempt = 0; attempt < max_attempts; ++attempt) {
     const std::uint32_t endpoint = ranked[attempt];
@@ -229,10 +229,11 @@ asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
     }
     net::ClientRequest upstream;
     upstream.method = http::verb::post;
-    upstream.url = route.base_urls[endpoint] + trace.path;
+    upstream.origin = &route.origins[endpoint];
+    upstream.target = exchange.request().target();
     // Retries need the body again; only the final attempt may take it.
     upstream.body = final_attempt ? std::move(upstream_body) : upstream_body;
-    upstream.headers = forwarded;
+    upstream.header_lines = forwarded;
     upstream.timeout = settings_.request_timeout;
     upstream.connect_timeout = g.connect_timeout;
     upstream.first_byte_timeout = g.first_byte_timeout;

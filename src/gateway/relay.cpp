@@ -54,14 +54,15 @@ asio::awaitable<void> hold(net::ClientCall& call, RelayResult& result, std::size
 }
 
 /// Collects a small answer and sends it as one response. An upstream failure before its end
-/// leaves nothing sent, so the caller may retry.
+/// leaves nothing sent, so the caller may retry. An answer that arrives in one piece (the usual
+/// case) is sent from the read buffer without a copy.
 asio::awaitable<void> relay_whole(net::ClientCall& call, net::Exchange& exchange,
                                   const RelayLimits& limits, std::uint64_t length,
                                   RelayResult& result) {
-  net::Response response{static_cast<http::status>(result.status), 11};
-  response.set(http::field::content_type, call.headers()[http::field::content_type]);
-  std::string& body = response.body();
-  body.reserve(length);
+  // A view into the response head, which the call keeps until it is destroyed.
+  const std::string_view content_type = call.headers()[http::field::content_type];
+  std::string collected;
+  std::string_view body;
   for (;;) {
     auto piece = co_await call.read();
     if (!piece) {
@@ -69,12 +70,20 @@ asio::awaitable<void> relay_whole(net::ClientCall& call, net::Exchange& exchange
       co_return;
     }
     if (piece->empty()) break;
-    body.append(*piece);
+    if (body.empty() && collected.empty() && call.done()) {
+      body = *piece;  // valid until the next read(), and there is none
+      break;
+    }
+    if (collected.empty()) collected.reserve(length);
+    collected.append(*piece);
+    body = collected;
   }
   if (limits.on_body) limits.on_body(body);
   result.bytes = body.size();
   result.relayed = true;
-  if (!co_await exchange.respond(std::move(response))) result.client_gone = true;
+  if (!co_await exchange.respond(static_cast<http::status>(result.status), content_type, body)) {
+    result.client_gone = true;
+  }
 }
 
 /// Streams the body chunked, piece by piece. The head waits for the first piece if it came with

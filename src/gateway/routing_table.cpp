@@ -99,6 +99,14 @@ Result<std::unique_ptr<RoutingTable>> RoutingTable::create(
     auto endpoints = endpoint_configs(p, g);
     for (const pool::EndpointConfig& e : endpoints) {
       route.base_urls.push_back(e.scheme + "://" + e.address);
+      auto origin = net::parse_http_url(route.base_urls.back());
+      if (!origin.ok()) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          at(p.location) + ": InferencePool/" + p.name + ": endpoint " +
+                              route.base_urls.back() + ": " + origin.error().message,
+                          "endpoints");
+      }
+      route.origins.push_back(std::move(origin).value());
     }
     auto created = pool::EndpointPool::create(pool_executor, std::move(endpoints), pool_options(g));
     if (!created.ok()) {

@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "flow/saturation_detector.h"
 #include "net/asio.h"
+#include "net/url.h"
 #include "pool/endpoint_pool.h"
 #include "scheduling/profile.h"
 
@@ -33,6 +34,7 @@ struct PoolRoute {
   std::string name;
   std::unique_ptr<pool::EndpointPool> endpoints;
   std::vector<std::string> base_urls;  ///< "http://host:port" per endpoint index
+  std::vector<net::HttpUrl> origins;   ///< the same, parsed once for the upstream client
   std::shared_ptr<const scheduling::Profile> profile;
   flow::SaturationDetector saturation;
   std::vector<const config::RewriteRule*> rewrites;  ///< this pool's rules, precedence order

@@ -7,6 +7,7 @@
 #include "core/result.h"
 #include "net/asio.h"
 #include "net/http_types.h"
+#include "net/url.h"
 
 #include <chrono>
 #include <cstddef>
@@ -23,9 +24,18 @@ struct ClientRequest {
   /// http://host:port/path?query, or https:// (OpenSSL; the certificate is checked only if
   /// verify_tls).
   std::string url;
+  /// Instead of `url`, for callers that send many requests to the same servers: the server's
+  /// parsed URL (it must outlive the call; its target is ignored) and the request target
+  /// ("/v1/chat/completions", viewed: it must outlive the call too). Saves parsing per request.
+  const HttpUrl* origin = nullptr;
+  std::string_view target;
   std::string body;
-  /// Sent as given, after Host and User-Agent (a "Host" entry replaces the URL's).
+  /// Sent as given, after Host and User-Agent (a "Host" entry replaces the URL's). Names and
+  /// values must not contain CR or LF (kInvalidArgument).
   HeaderList headers;
+  /// More header lines, already formatted ("Name: value\r\n" each), sent after `headers`: a proxy
+  /// forwarding what its own parser accepted builds them in one string instead of a list.
+  std::string header_lines;
   /// Whole-exchange deadline: resolve, connect, TLS handshake, write and read (streamed body
   /// included).
   Duration timeout = std::chrono::seconds(30);

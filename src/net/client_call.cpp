@@ -7,6 +7,7 @@
 
 #include <boost/system/system_error.hpp>
 
+#include <array>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -18,15 +19,32 @@ namespace detail {
 /// abort() can close it whatever the call is waiting for.
 struct CallState {
   CallState(std::shared_ptr<ClientState> client, ClientRequest request)
-      : pool(std::move(client)), options(std::move(request)), url(parse_http_url(options.url)) {}
+      : pool(std::move(client)), options(std::move(request)) {
+    if (options.origin != nullptr) {
+      url = options.origin;
+      target = options.target.empty() ? std::string_view("/") : options.target;
+      return;
+    }
+    auto parsed = parse_http_url(options.url);
+    if (!parsed) {
+      url_error = std::move(parsed).error();
+      return;
+    }
+    owned_url = std::move(parsed).value();
+    url = &*owned_url;
+    target = owned_url->target;
+  }
   ~CallState() {
     if (chunk) pool->give_back_chunk_buffer(std::move(chunk));
   }
 
   std::shared_ptr<ClientState> pool;
-  ClientRequest options;  // its body moves into `message` at start()
-  Result<HttpUrl> url;
-  Request message;
+  ClientRequest options;
+  std::optional<HttpUrl> owned_url;  // parsed from options.url when no origin was given
+  const HttpUrl* url = nullptr;      // null if options.url is invalid (then url_error)
+  std::optional<Error> url_error;
+  std::string_view target;
+  std::string head;  // request line and header fields, formatted once (a retry resends them)
   TimePoint deadline{};
   std::unique_ptr<ClientConnection> connection;
   std::optional<http::response_parser<http::buffer_body>> parser;
@@ -53,6 +71,52 @@ using detail::ClientConnection;
 using detail::ClientState;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+/// Formats the request line and header fields into s.head by hand: Beast's message type would
+/// allocate a container element per field and a serializer per request.
+Status format_head(CallState& s) {
+  const ClientRequest& o = s.options;
+  std::string_view host = s.url->host_header;
+  std::size_t size = 128 + s.target.size() + host.size() + o.header_lines.size();
+  for (const auto& [name, value] : o.headers) {
+    if (name.empty() || has_line_break(name) || has_line_break(value) ||
+        name.find(':') != std::string::npos) {
+      return make_error(ErrorCode::kInvalidArgument, "invalid request header field '" + name + "'",
+                        "headers");
+    }
+    if (beast::iequals(name, "host")) host = value;
+    size += name.size() + value.size() + 4;
+  }
+  std::string& head = s.head;
+  head.clear();
+  head.reserve(size);
+  head += http::to_string(o.method);
+  head += ' ';
+  head += s.target;
+  head += " HTTP/1.1\r\nHost: ";
+  head += host;
+  head += "\r\nUser-Agent: sluice\r\n";
+  for (const auto& [name, value] : o.headers) {
+    if (beast::iequals(name, "host")) continue;
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  }
+  head += o.header_lines;
+  if (!o.body.empty() || o.method == http::verb::post || o.method == http::verb::put ||
+      o.method == http::verb::patch) {
+    head += "Content-Length: ";
+    head += std::to_string(o.body.size());
+    head += "\r\n";
+  }
+  head += "\r\n";
+  return {};
+}
 
 Error transport_error(const CallState& s, const error_code& ec, std::string_view step) {
   std::string where = std::string(step) + " " + s.url->host_header;
@@ -147,7 +211,9 @@ asio::awaitable<HeadOutcome> send_and_read_head(Stream& stream, CallState& s) {
   ClientConnection& connection = *s.connection;
   connection.tcp().expires_at(s.within(s.options.first_byte_timeout));
   {
-    auto [ec, n] = co_await http::async_write(stream, s.message, kUseTuple);
+    const std::array<asio::const_buffer, 2> request{asio::buffer(s.head),
+                                                    asio::buffer(s.options.body)};
+    auto [ec, n] = co_await asio::async_write(stream, request, kUseTuple);
     if (ec || s.aborted) {
       outcome.retry = is_stale_connection_error(ec);
       outcome.status = transport_error(s, ec, "sending request to");
@@ -156,7 +222,7 @@ asio::awaitable<HeadOutcome> send_and_read_head(Stream& stream, CallState& s) {
   }
   auto& parser = s.parser.emplace();
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  if (s.message.method() == http::verb::head) parser.skip(true);
+  if (s.options.method == http::verb::head) parser.skip(true);
   auto [ec, n] = co_await http::async_read_header(stream, connection.buffer(), parser, kUseTuple);
   if (ec || s.aborted) {
     outcome.retry = !parser.got_some() && is_stale_connection_error(ec);
@@ -208,24 +274,12 @@ ClientCall::~ClientCall() = default;
 
 asio::awaitable<Status> ClientCall::start() {
   CallState& s = *state_;
-  if (!s.url) co_return s.url.error();
+  if (s.url_error) co_return *s.url_error;
   if (s.started) co_return make_error(ErrorCode::kInternal, "ClientCall::start called twice");
   s.started = true;
   s.deadline = SteadyClock::now() + s.options.timeout;
-  const HttpUrl& url = *s.url;
-  s.message = Request{s.options.method, url.target, 11};
-  s.message.set(http::field::host, url.host_header);
-  s.message.set(http::field::user_agent, "sluice");
-  for (auto& [name, value] : s.options.headers) {
-    if (beast::iequals(name, "host")) {
-      s.message.set(http::field::host, value);
-    } else {
-      s.message.insert(name, value);
-    }
-  }
-  s.message.body() = std::move(s.options.body);
-  s.message.prepare_payload();
-  const std::string key = url.pool_key();
+  if (Status formatted = format_head(s); !formatted) co_return formatted;
+  const std::string& key = s.url->pool_key();
 
   std::optional<Error> cancelled;
   try {

@@ -251,11 +251,11 @@ void Connection::watch_for_disconnect(std::function<void()> callback) {
   // every time, while a receive on a socket it already knows to be drained is queued without any
   // system call. It completes on end-of-stream or a reset (the client left) or on pipelined bytes,
   // which it leaves in the socket for the next request.
-  stream_.socket().async_receive(asio::buffer(&peek_byte_, 1), asio::socket_base::message_peek,
-                                 [self = shared_from_this(), generation](const error_code& ec,
-                                                                         std::size_t) {
-                                   self->on_peeked(ec, generation);
-                                 });
+  stream_.socket().async_receive(
+      asio::buffer(&peek_byte_, 1), asio::socket_base::message_peek,
+      [self = shared_from_this(), generation](const error_code& ec, std::size_t) {
+        self->on_peeked(ec, generation);
+      });
 }
 
 void Connection::on_peeked(const error_code& ec, std::uint64_t generation) {

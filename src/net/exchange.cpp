@@ -12,6 +12,33 @@ namespace {
 constexpr std::string_view kCrlf = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
+/// The status line, Content-Type and `extra` fields of a response, formatted by hand: they are
+/// small, and Beast's message and serializer would allocate a container element per field.
+std::string start_head(unsigned version, http::status status, std::string_view content_type,
+                       const HeaderList& extra) {
+  std::string head;
+  std::size_t size = 96 + content_type.size();
+  for (const auto& [name, value] : extra) size += name.size() + value.size() + 4;
+  head.reserve(size);
+  head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(static_cast<unsigned>(status));
+  head += ' ';
+  head += http::obsolete_reason(status);
+  head += kCrlf;
+  if (!content_type.empty()) {
+    head += "Content-Type: ";
+    head += content_type;
+    head += kCrlf;
+  }
+  for (const auto& [name, value] : extra) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += kCrlf;
+  }
+  return head;
+}
+
 /// Appends an HTTP/1.1 chunk-size line ("1a2\r\n").
 void append_chunk_size(std::string& out, std::size_t size) {
   char digits[16];
@@ -49,6 +76,26 @@ asio::awaitable<bool> Exchange::respond(Response response) {
   co_return complete_;
 }
 
+asio::awaitable<bool> Exchange::respond(http::status status, std::string_view content_type,
+                                        std::string_view body, const HeaderList& extra_headers) {
+  if (phase_ != Phase::kPending) co_return false;
+  phase_ = Phase::kResponded;
+  keep_alive_ = request_.keep_alive() && !connection_.state_->draining();
+  const unsigned version = request_.version() == 10 ? 10 : 11;
+  std::string head = start_head(version, status, content_type, extra_headers);
+  head += "Content-Length: ";
+  head += std::to_string(body.size());
+  head += kCrlf;
+  if (version == 11 && !keep_alive_) head += "Connection: close\r\n";
+  if (version == 10 && keep_alive_) head += "Connection: keep-alive\r\n";
+  head += kCrlf;
+  // A HEAD response announces the length a GET would have but carries no body.
+  if (request_.method() == http::verb::head) body = {};
+  complete_ = co_await connection_.write_buffers(
+      {asio::buffer(head), asio::buffer(body), asio::const_buffer()});
+  co_return complete_;
+}
+
 asio::awaitable<bool> Exchange::begin_stream(http::status status, std::string_view content_type,
                                              const HeaderList& extra_headers,
                                              std::string_view first_chunk) {
@@ -57,23 +104,7 @@ asio::awaitable<bool> Exchange::begin_stream(http::status status, std::string_vi
   // HTTP/1.0 has no chunked encoding: send the body raw and mark its end by closing.
   chunked_ = request_.version() >= 11;
   keep_alive_ = chunked_ && request_.keep_alive() && !connection_.state_->draining();
-  // The head is formatted by hand: it is small and fixed, and Beast's serializer would allocate a
-  // header container for it on every stream.
-  std::string head;
-  head.reserve(128 + content_type.size());
-  head += chunked_ ? "HTTP/1.1 " : "HTTP/1.0 ";
-  head += std::to_string(static_cast<unsigned>(status));
-  head += ' ';
-  head += http::obsolete_reason(status);
-  head += "\r\nContent-Type: ";
-  head += content_type;
-  head += kCrlf;
-  for (const auto& [name, value] : extra_headers) {
-    head += name;
-    head += ": ";
-    head += value;
-    head += kCrlf;
-  }
+  std::string head = start_head(chunked_ ? 11 : 10, status, content_type, extra_headers);
   if (chunked_) head += "Transfer-Encoding: chunked\r\n";
   if (chunked_ && !keep_alive_) head += "Connection: close\r\n";
   head += kCrlf;

@@ -44,6 +44,10 @@ class Exchange {
   /// request asked (forced off while the server drains). false if the client is gone or a response
   /// was sent.
   asio::awaitable<bool> respond(Response response);
+  /// The same for a body the caller holds (viewed: it must stay valid until the awaitable
+  /// completes), formatted without Beast's message types; an empty content_type sends none.
+  asio::awaitable<bool> respond(http::status status, std::string_view content_type,
+                                std::string_view body, const HeaderList& extra_headers = {});
 
   /// Starts a chunked response (Transfer-Encoding: chunked); pass "text/event-stream" for SSE.
   /// For an HTTP/1.0 client the body is sent raw and the connection closes after end_stream().

@@ -9,14 +9,6 @@
 
 namespace sluice::net {
 
-std::string HttpUrl::pool_key() const {
-  std::string key = tls ? "https://" : "http://";
-  key += host;
-  key += ':';
-  key += std::to_string(port);
-  return key;
-}
-
 Result<HttpUrl> parse_http_url(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) {
@@ -50,6 +42,7 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
   } else {
     out.port = out.tls ? 443 : 80;
   }
+  out.key = (out.tls ? "https://" : "http://") + out.host + ':' + std::to_string(out.port);
   out.host_header = std::string(u.encoded_host_and_port());
   out.target = std::string(u.encoded_path());
   if (out.target.empty()) out.target = "/";

@@ -16,7 +16,8 @@ struct HttpUrl {
   std::string host_header;  ///< the Host field: host[:port] as written in the URL
   std::string target;       ///< path and query, "/" if the URL has no path
   /// "http://host:port": identifies the connection pool a request may reuse.
-  std::string pool_key() const;
+  const std::string& pool_key() const { return key; }
+  std::string key;  ///< set by parse_http_url
 };
 
 /// Accepts http:// and https:// URLs with a host; anything else is kInvalidArgument (field "url").
