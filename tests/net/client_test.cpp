@@ -317,6 +317,34 @@ TEST_F(ClientTest, BadUrlIsInvalidArgument) {
   EXPECT_EQ(result.error().field, "url");
 }
 
+TEST_F(ClientTest, HeaderWithALineBreakIsRejectedBeforeSending) {
+  ServerHarness harness(echo_request);
+  ClientRequest request;
+  request.url = harness.url("/x");
+  request.headers = {{"X-Custom", "a\r\nX-Injected: 1"}};
+  auto result = run_on(context_, client_.request(std::move(request)));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(client_.connections_opened(), 0u);
+}
+
+TEST_F(ClientTest, ParsedOriginTargetAndHeaderLinesAreSent) {
+  ServerHarness harness(echo_request);
+  auto origin = parse_http_url(harness.url("/ignored"));
+  ASSERT_TRUE(origin.ok());
+  ClientRequest request;
+  request.method = http::verb::post;
+  request.origin = &*origin;
+  request.target = "/v1/completions?x=1";
+  request.body = "hello";
+  request.header_lines = "X-Custom: from-lines\r\n";
+  auto result = run_on(context_, client_.request(std::move(request)));
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->body, "/v1/completions?x=1|hello");
+  EXPECT_EQ(result->headers["x-custom"], "from-lines");
+  EXPECT_EQ(result->headers["x-method"], "POST");
+}
+
 asio::awaitable<void> big_body(Exchange& exchange) {
   Response response{http::status::ok, 11};
   response.body() = std::string(10000, 'z');
