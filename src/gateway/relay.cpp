@@ -86,12 +86,14 @@ asio::awaitable<void> relay_whole(net::ClientCall& call, net::Exchange& exchange
   }
 }
 
-/// Streams the body chunked, piece by piece. The head waits for the first piece if it came with
-/// it (one write instead of two).
+/// Streams the body chunked, piece by piece. Writes are merged where the bytes are at hand
+/// anyway: the head waits for the first piece if it came with it, and the piece that completes the
+/// body carries the end of the stream.
 asio::awaitable<void> relay_stream(net::ClientCall& call, net::Exchange& exchange,
                                    const RelayLimits& limits, RelayResult& result) {
-  const std::string content_type(call.headers()[http::field::content_type]);
-  const bool event_stream = content_type.rfind("text/event-stream", 0) == 0;
+  // A view into the response head, which the call keeps until it is destroyed.
+  const std::string_view content_type = call.headers()[http::field::content_type];
+  const bool event_stream = content_type.starts_with("text/event-stream");
   Result<std::string_view> piece = std::string_view();
   if (call.body_buffered()) {
     piece = co_await call.read();
@@ -106,18 +108,18 @@ asio::awaitable<void> relay_stream(net::ClientCall& call, net::Exchange& exchang
   result.bytes += first.size();
   result.relayed = true;
   bool open = co_await exchange.begin_stream(static_cast<http::status>(result.status), content_type,
-                                             {}, first);
-  if (open && !call.done()) {
-    for (;;) {
-      piece = co_await call.read();
-      if (!piece.ok() || piece->empty()) break;
-      if (limits.on_body) limits.on_body(*piece);
-      result.bytes += piece->size();
-      if (!co_await exchange.write_chunk(*piece)) {
-        open = false;
-        break;
-      }
+                                             {}, first, call.done());
+  if (open && call.done()) co_return;
+  while (open) {
+    piece = co_await call.read();
+    if (!piece.ok() || piece->empty()) break;
+    if (limits.on_body) limits.on_body(*piece);
+    result.bytes += piece->size();
+    if (call.done()) {
+      if (!co_await exchange.end_stream(*piece)) result.client_gone = true;
+      co_return;
     }
+    open = co_await exchange.write_chunk(*piece);
   }
   if (!open) {
     result.client_gone = true;
@@ -132,7 +134,7 @@ asio::awaitable<void> relay_stream(net::ClientCall& call, net::Exchange& exchang
       openai::append_error_event(
           tail, 502, "the model server failed mid-stream: " + result.upstream_error->message);
       tail += "data: [DONE]\n\n";
-      if (co_await exchange.write_chunk(tail)) co_await exchange.end_stream();
+      co_await exchange.end_stream(tail);
     }
     // Other bodies stay unfinished: the server closes the connection, the client sees truncation.
     co_return;

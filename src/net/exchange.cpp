@@ -11,6 +11,8 @@ namespace {
 
 constexpr std::string_view kCrlf = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
+// The end of a data chunk followed by the last-chunk: a final piece and the end in one write.
+constexpr std::string_view kCrlfLastChunk = "\r\n0\r\n\r\n";
 
 /// The status line, Content-Type and `extra` fields of a response, formatted by hand: they are
 /// small, and Beast's message and serializer would allocate a container element per field.
@@ -98,9 +100,9 @@ asio::awaitable<bool> Exchange::respond(http::status status, std::string_view co
 
 asio::awaitable<bool> Exchange::begin_stream(http::status status, std::string_view content_type,
                                              const HeaderList& extra_headers,
-                                             std::string_view first_chunk) {
+                                             std::string_view first_chunk, bool last) {
   if (phase_ != Phase::kPending) co_return false;
-  phase_ = Phase::kStreaming;
+  phase_ = last ? Phase::kStreamEnded : Phase::kStreaming;
   // HTTP/1.0 has no chunked encoding: send the body raw and mark its end by closing.
   chunked_ = request_.version() >= 11;
   keep_alive_ = chunked_ && request_.keep_alive() && !connection_.state_->draining();
@@ -108,17 +110,17 @@ asio::awaitable<bool> Exchange::begin_stream(http::status status, std::string_vi
   if (chunked_) head += "Transfer-Encoding: chunked\r\n";
   if (chunked_ && !keep_alive_) head += "Connection: close\r\n";
   head += kCrlf;
-  if (first_chunk.empty()) {
-    co_return co_await connection_.write_buffers(
-        {asio::buffer(head), asio::const_buffer(), asio::const_buffer()});
-  }
   asio::const_buffer trailer;
-  if (chunked_) {
+  if (chunked_ && !first_chunk.empty()) {
     append_chunk_size(head, first_chunk.size());
-    trailer = asio::buffer(kCrlf);
+    trailer = asio::buffer(last ? kCrlfLastChunk : kCrlf);
+  } else if (chunked_ && last) {
+    head += kLastChunk;
   }
-  co_return co_await connection_.write_buffers(
-      {asio::buffer(head), asio::buffer(first_chunk), trailer});
+  const bool written =
+      co_await connection_.write_buffers({asio::buffer(head), asio::buffer(first_chunk), trailer});
+  if (last) complete_ = written;
+  co_return written;
 }
 
 asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
@@ -137,15 +139,26 @@ asio::awaitable<bool> Exchange::write_chunk(std::string_view data) {
        asio::buffer(kCrlf)});
 }
 
-asio::awaitable<bool> Exchange::end_stream() {
+asio::awaitable<bool> Exchange::end_stream(std::string_view last_data) {
   if (phase_ != Phase::kStreaming) co_return false;
   phase_ = Phase::kStreamEnded;
   if (!chunked_) {
     complete_ = connection_.writable();
+    if (!last_data.empty()) {
+      complete_ = co_await connection_.write_buffers(
+          {asio::buffer(last_data), asio::const_buffer(), asio::const_buffer()});
+    }
     co_return complete_;
   }
+  if (last_data.empty()) {
+    complete_ = co_await connection_.write_buffers(
+        {asio::buffer(kLastChunk), asio::const_buffer(), asio::const_buffer()});
+    co_return complete_;
+  }
+  std::string size_line;
+  append_chunk_size(size_line, last_data.size());
   complete_ = co_await connection_.write_buffers(
-      {asio::buffer(kLastChunk), asio::const_buffer(), asio::const_buffer()});
+      {asio::buffer(size_line), asio::buffer(last_data), asio::buffer(kCrlfLastChunk)});
   co_return complete_;
 }
 

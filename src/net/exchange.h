@@ -52,16 +52,17 @@ class Exchange {
   /// Starts a chunked response (Transfer-Encoding: chunked); pass "text/event-stream" for SSE.
   /// For an HTTP/1.0 client the body is sent raw and the connection closes after end_stream().
   /// A non-empty `first_chunk` goes out in the same write as the head (one syscall instead of
-  /// two when the first bytes are already at hand).
+  /// two when the first bytes are already at hand); `last` also ends the stream in that write.
   asio::awaitable<bool> begin_stream(http::status status, std::string_view content_type,
                                      const HeaderList& extra_headers = {},
-                                     std::string_view first_chunk = {});
+                                     std::string_view first_chunk = {}, bool last = false);
   /// Writes one HTTP chunk at once (no buffering, so tokens reach the client immediately). Empty
   /// data writes nothing (an empty chunk would end the stream) and returns !client_gone(). `data`
   /// must stay valid until the returned awaitable completes (await it in the same expression).
   asio::awaitable<bool> write_chunk(std::string_view data);
   /// Writes the last-chunk. The connection stays keep-alive if the request allowed it.
-  asio::awaitable<bool> end_stream();
+  /// A non-empty `last_data` is written as a final chunk in the same write.
+  asio::awaitable<bool> end_stream(std::string_view last_data = {});
 
   /// True once a write failed, the peer closed (see on_client_gone), or the connection was dropped.
   bool client_gone() const;
