@@ -297,6 +297,35 @@ TEST(ServerTest, ChunkedStreamThenKeepAlive) {
   EXPECT_EQ(harness.server().accepted_connections(), 1u);
 }
 
+// The merged writes: a whole stream in begin_stream(..., last), or a final piece in end_stream.
+const HeaderList kNoFields;
+
+constexpr std::string_view kWhole = "all at once";
+constexpr std::string_view kFirst = "first ";
+constexpr std::string_view kLast = "last";
+
+asio::awaitable<void> merged_stream(Exchange& exchange) {
+  const bool whole = exchange.path() == "/one";
+  const std::string_view first = whole ? kWhole : kFirst;
+  const bool open =
+      co_await exchange.begin_stream(http::status::ok, "text/plain", kNoFields, first, whole);
+  if (open && !whole) co_await exchange.end_stream(kLast);
+}
+
+TEST(ServerTest, StreamWritesMergedWithTheHeadOrTheEndStayValidChunkedAnswers) {
+  ServerHarness harness(merged_stream);
+  RawClient client(harness.port());
+  for (const char* path : {"/two", "/one", "/two"}) {
+    ASSERT_TRUE(client.send(testing::get_request(path)));
+    auto response = client.read_response();
+    ASSERT_TRUE(response) << path;
+    EXPECT_TRUE(response->chunked());
+    EXPECT_TRUE(response->keep_alive());
+    EXPECT_EQ(response->body(), std::string(path) == "/one" ? "all at once" : "first last");
+  }
+  EXPECT_EQ(harness.server().accepted_connections(), 1u);
+}
+
 TEST(ServerTest, Http10StreamIsSentRawAndClosed) {
   ServerHarness harness(stream_three);
   RawClient client(harness.port());
