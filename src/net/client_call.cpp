@@ -4,6 +4,7 @@
 #include "net/client.h"
 #include "net/client_pool.h"
 #include "net/url.h"
+#include "net/write_now.h"
 
 #include <boost/system/system_error.hpp>
 
@@ -69,6 +70,7 @@ using boost::system::error_code;
 using detail::CallState;
 using detail::ClientConnection;
 using detail::ClientState;
+using detail::write_now_or_async;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
@@ -178,6 +180,7 @@ asio::awaitable<Status> connect(CallState& s) {
   }
   s.pool->count_connect();
   stream.socket().set_option(tcp::no_delay(true), ec);
+  stream.socket().non_blocking(true, ec);  // plain writes are tried synchronously first
   if (url.tls) {
     auto& tls = s.connection->tls();
     // SNI carries names only, never address literals (RFC 6066 section 3).
@@ -213,7 +216,13 @@ asio::awaitable<HeadOutcome> send_and_read_head(Stream& stream, CallState& s) {
   {
     const std::array<asio::const_buffer, 2> request{asio::buffer(s.head),
                                                     asio::buffer(s.options.body)};
-    auto [ec, n] = co_await asio::async_write(stream, request, kUseTuple);
+    error_code ec;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      ec = co_await write_now_or_async(stream, request, s.within(s.options.first_byte_timeout));
+    } else {
+      auto [write_ec, n] = co_await asio::async_write(stream, request, kUseTuple);
+      ec = write_ec;
+    }
     if (ec || s.aborted) {
       outcome.retry = is_stale_connection_error(ec);
       outcome.status = transport_error(s, ec, "sending request to");

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "net/asio.h"
 #include "net/error_body.h"
+#include "net/write_now.h"
 
 #include <algorithm>
 #include <chrono>
@@ -222,8 +223,8 @@ asio::awaitable<bool> Connection::write_response(Response& response) {
 
 asio::awaitable<bool> Connection::write_buffers(std::array<asio::const_buffer, 3> buffers) {
   if (!writable()) co_return false;
-  stream_.expires_after(state_->limits().write_timeout);
-  auto [ec, n] = co_await asio::async_write(stream_, buffers, kUseTuple);
+  const error_code ec = co_await write_now_or_async(
+      stream_, buffers, SteadyClock::now() + state_->limits().write_timeout);
   if (ec) {
     write_failed();
     co_return false;

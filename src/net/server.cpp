@@ -48,6 +48,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<detail::ServerState> state, st
     if (state->draining()) break;  // accepted just before the acceptor closed: refuse it
     error_code option_ec;
     socket.set_option(tcp::no_delay(true), option_ec);  // tokens must not wait for Nagle
+    socket.non_blocking(true, option_ec);  // writes are tried synchronously first (write_now.h)
     auto connection = std::make_shared<detail::Connection>(
         state, worker, state->next_connection_id(), std::move(socket));
     state->attach(*connection);
