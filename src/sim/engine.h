@@ -128,7 +128,7 @@ class Engine {
   // Fixed profile (engine_fixed.cpp).
   Status add_fixed(std::int32_t slot, TimePoint now);
   std::optional<TimePoint> advance_fixed(TimePoint now, EngineSink& sink, int max_steps);
-  void fixed_emit(std::int32_t slot, TimePoint at, EngineSink& sink);
+  void fixed_emit(std::int32_t slot, TimePoint at, TimePoint now, EngineSink& sink);
   void push_event(TimePoint at, std::int32_t slot);
 
   EngineConfig config_;

@@ -84,14 +84,14 @@ std::optional<TimePoint> Engine::advance_fixed(TimePoint now, EngineSink& sink, 
     ++counters_.steps;
     while (!events_.empty() && events_.front().at == t) {
       const Event e = pop();
-      if (!stale(e)) fixed_emit(e.slot, t, sink);
+      if (!stale(e)) fixed_emit(e.slot, t, now, sink);
     }
   }
   if (events_.empty()) return std::nullopt;
   return events_.front().at;
 }
 
-void Engine::fixed_emit(std::int32_t slot, TimePoint at, EngineSink& sink) {
+void Engine::fixed_emit(std::int32_t slot, TimePoint at, TimePoint now, EngineSink& sink) {
   Seq& s = seqs_[static_cast<std::size_t>(slot)];
   const Duration itl = config_.profile.fixed_itl;
   // With ITL 0 every remaining token falls on this instant: report them in one callback.
@@ -121,7 +121,9 @@ void Engine::fixed_emit(std::int32_t slot, TimePoint at, EngineSink& sink) {
   }
   const std::uint64_t id = s.id;
   if (s.generated < s.output_target) {
-    push_event(at + itl, slot);
+    // The next token is one ITL after this one was actually produced: a server that stalled (a
+    // busy CPU delaying the loop) does not catch up with a burst of tokens, as a real one cannot.
+    push_event(std::max(at, now) + itl, slot);
     sink.on_tokens(id, count, at);
     return;
   }

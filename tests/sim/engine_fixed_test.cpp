@@ -41,6 +41,22 @@ TEST(EngineFixedTest, TimingIsExact) {
   EXPECT_TRUE(sink.steps.empty());  // no batched steps
 }
 
+TEST(EngineFixedTest, AStalledLoopDelaysLaterTokensInsteadOfBurstingThem) {
+  Engine engine(fixed_config(milliseconds(100), milliseconds(10)));
+  RecordingSink sink;
+  ASSERT_TRUE(engine.add(request(1, tokens(40, 1), 3), t0()).ok());
+  ASSERT_TRUE(engine.advance(t0(), sink));
+  // The loop wakes 30 ms late for the first token: it is reported at its scheduled time, and
+  // the second is one ITL after the first was actually produced.
+  auto next = engine.advance(t0() + milliseconds(130), sink);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, t0() + milliseconds(140));
+  run_until_idle(engine, sink, *next);
+  EXPECT_EQ(sink.token_times(1),
+            (std::vector<TimePoint>{t0() + milliseconds(100), t0() + milliseconds(140),
+                                    t0() + milliseconds(150)}));
+}
+
 TEST(EngineFixedTest, LoadDoesNotChangeLatencies) {
   EngineConfig config = fixed_config(milliseconds(50), milliseconds(5));
   config.max_num_seqs = 1;  // ignored by the fixed profile
