@@ -1,0 +1,67 @@
+// A compiled CEL expression and its evaluation against variables (an Activation).
+//
+//   auto program = cel::Program::compile("device.driver == 'gpu.nvidia.com'");
+//   cel::MapActivation vars;
+//   vars.set("device", device_value);
+//   cel::Value result = program->evaluate(vars);   // a bool, or an error value
+//
+// Evaluation never throws and never crashes on any input: every failure (unknown variable, no
+// such key, overflow, division by zero, no matching overload, cost budget exhausted) is an error
+// value, which `&&`, `||` and `?:` absorb as cel-spec's langdef "Logical operators" requires.
+#pragma once
+
+#include "cel/ast.h"
+#include "cel/parser.h"
+#include "cel/value.h"
+#include "core/result.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sluice::cel {
+
+/// Variables visible to an evaluation.
+class Activation {
+ public:
+  virtual ~Activation() = default;
+  /// The value of variable `name`, or null if it is not bound.
+  virtual const Value* find(std::string_view name) const = 0;
+};
+
+/// An Activation backed by a map, for tests, the CLI and simple callers.
+class MapActivation final : public Activation {
+ public:
+  void set(std::string name, Value value) { vars_[std::move(name)] = std::move(value); }
+  const Value* find(std::string_view name) const override;
+
+ private:
+  std::map<std::string, Value, std::less<>> vars_;
+};
+
+struct EvalOptions {
+  /// Runtime cost budget: every evaluated node and every element a comprehension or a function
+  /// visits costs 1. Exceeding it stops the evaluation with an error (Kubernetes uses 1,000,000
+  /// per selector evaluation).
+  std::uint64_t cost_limit = 1'000'000;
+};
+
+class Program {
+ public:
+  /// Parses `source` (see ParseOptions for the limits). Errors are kInvalidArgument with the
+  /// line and column.
+  static Result<Program> compile(std::string_view source, const ParseOptions& options = {});
+
+  /// The result value, or an error value.
+  Value evaluate(const Activation& vars, const EvalOptions& options = {}) const;
+
+  const Expr& root() const { return *root_; }
+
+ private:
+  explicit Program(ExprPtr root) : root_(std::move(root)) {}
+  std::shared_ptr<const Expr> root_;
+};
+
+}  // namespace sluice::cel
