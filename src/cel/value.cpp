@@ -51,27 +51,23 @@ bool is_numeric(ValueKind k) {
   return k == ValueKind::kInt || k == ValueKind::kUint || k == ValueKind::kDouble;
 }
 
-int sign_of(long double x) { return x < 0 ? -1 : (x > 0 ? 1 : 0); }
-
-// Exact comparison of an int64 with a double (no rounding of large integers). Empty for NaN.
+// An integer against a double, as cel-go and the conformance suite define it: out-of-range
+// doubles order first, otherwise the integer is converted to double, so the comparison is lossy
+// for integers beyond 2^53 (INT64_MAX compares equal to 2^63). Empty for NaN.
 std::optional<int> compare_int_double(std::int64_t i, double d) {
   if (std::isnan(d)) return std::nullopt;
-  if (d >= 9223372036854775808.0) return -1;
   if (d < -9223372036854775808.0) return 1;
-  const double t = std::trunc(d);
-  const auto whole = static_cast<std::int64_t>(t);
-  if (i != whole) return i < whole ? -1 : 1;
-  return sign_of(-(static_cast<long double>(d) - t));
+  if (d > 9223372036854775807.0) return -1;  // the bound itself rounds to 2^63
+  const auto x = static_cast<double>(i);
+  return x < d ? -1 : (x > d ? 1 : 0);
 }
 
 std::optional<int> compare_uint_double(std::uint64_t u, double d) {
   if (std::isnan(d)) return std::nullopt;
-  if (d >= 18446744073709551616.0) return -1;
   if (d < 0) return 1;
-  const double t = std::trunc(d);
-  const auto whole = static_cast<std::uint64_t>(t);
-  if (u != whole) return u < whole ? -1 : 1;
-  return sign_of(-(static_cast<long double>(d) - t));
+  if (d > 18446744073709551615.0) return -1;  // rounds to 2^64
+  const auto x = static_cast<double>(u);
+  return x < d ? -1 : (x > d ? 1 : 0);
 }
 
 template <typename T>

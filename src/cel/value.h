@@ -118,7 +118,7 @@ class Value {
 };
 
 /// CEL equality (langdef "Equality"): numbers compare by value across int, uint and double (NaN is
-/// unequal to everything); lists and maps element-wise; values of different kinds are unequal.
+/// unequal to everything; an integer meets a double as a double, as in cel-go); lists and maps element-wise; values of different kinds are unequal.
 /// Errors are not values to compare: the caller handles them first.
 bool equals(const Value& a, const Value& b);
 
