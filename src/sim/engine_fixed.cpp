@@ -121,9 +121,12 @@ void Engine::fixed_emit(std::int32_t slot, TimePoint at, TimePoint now, EngineSi
   }
   const std::uint64_t id = s.id;
   if (s.generated < s.output_target) {
-    // The next token is one ITL after this one was actually produced: a server that stalled (a
-    // busy CPU delaying the loop) does not catch up with a burst of tokens, as a real one cannot.
-    push_event(std::max(at, now) + itl, slot);
+    // Timer jitter (a wake-up a fraction of an ITL late) is absorbed: the next token keeps its
+    // planned time, so ITL does not drift. A loop that stalled for a whole ITL or more (a busy
+    // CPU) re-anchors the schedule at the actual emission instead of bursting every overdue token
+    // at once, as a real server cannot catch up either.
+    const bool stalled = itl.count() > 0 && now - at >= itl;
+    push_event((stalled ? now : at) + itl, slot);
     sink.on_tokens(id, count, at);
     return;
   }

@@ -57,6 +57,16 @@ TEST(EngineFixedTest, AStalledLoopDelaysLaterTokensInsteadOfBurstingThem) {
                                     t0() + milliseconds(150)}));
 }
 
+TEST(EngineFixedTest, AWakeUpLateByLessThanAnItlKeepsThePlannedSchedule) {
+  Engine engine(fixed_config(milliseconds(100), milliseconds(10)));
+  RecordingSink sink;
+  ASSERT_TRUE(engine.add(request(1, tokens(40, 1), 3), t0()).ok());
+  ASSERT_TRUE(engine.advance(t0(), sink));
+  auto next = engine.advance(t0() + milliseconds(102), sink);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, t0() + milliseconds(110)) << "timer jitter must not make ITL drift";
+}
+
 TEST(EngineFixedTest, LoadDoesNotChangeLatencies) {
   EngineConfig config = fixed_config(milliseconds(50), milliseconds(5));
   config.max_num_seqs = 1;  // ignored by the fixed profile
