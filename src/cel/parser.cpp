@@ -211,7 +211,8 @@ class Parser {
       if (kind == TokenKind::kDot || kind == TokenKind::kQuestionDot) {
         const SourcePosition at = take().position;
         const Token name = take();
-        if (name.kind != TokenKind::kIdentifier) {
+        // Reserved words (`if`, `as`, ...) cannot be identifiers but can name fields and methods.
+        if (name.kind != TokenKind::kIdentifier && name.kind != TokenKind::kReserved) {
           return fail(name.position, "expected a field or method name after '.'");
         }
         if (kind == TokenKind::kQuestionDot) {

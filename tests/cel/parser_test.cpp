@@ -72,6 +72,7 @@ TEST(CelParser, MembersIndexesCallsAndLiterals) {
   EXPECT_EQ(parsed("{'a': 1, 2: [],}"), R"({"a": 1, 2: []})");
   EXPECT_EQ(parsed("pkg.Msg{f: 1, g: 'x'}"), R"(pkg.Msg{f: 1, g: "x"})");
   EXPECT_EQ(parsed("m.`content-type`"), "m.content-type");
+  EXPECT_EQ(parsed("m.if + m.while()"), "_+_(m.if, m.while())") << "reserved words as names";
   EXPECT_EQ(parsed("a // comment\n + b"), "_+_(a, b)");
 }
 
