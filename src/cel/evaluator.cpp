@@ -18,7 +18,8 @@ namespace {
 
 class Evaluator {
  public:
-  Evaluator(const Activation& vars, const EvalOptions& options) : vars_(vars), options_(options) {}
+  Evaluator(const Activation& vars, const EvalOptions& options, std::string_view container)
+      : vars_(vars), options_(options), container_(container) {}
 
   Value eval(const Expr& e) {
     if (!charge(1)) return budget_error();
@@ -73,11 +74,28 @@ class Evaluator {
     return Value::null();
   }
 
+  bool is_local(std::string_view name) const {
+    for (const auto& [local, unused] : locals_) {
+      if (local == name) return true;
+    }
+    return false;
+  }
+
   const Value* lookup(std::string_view name) const {
     for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
       if (it->first == name) return &it->second;
     }
-    if (!name.empty() && name[0] == '.') name.remove_prefix(1);
+    if (!name.empty() && name[0] == '.') return vars_.find(name.substr(1));  // root only
+    // The most qualified candidate first: container.name, then each enclosing namespace.
+    std::string_view scope = container_;
+    while (!scope.empty()) {
+      std::string candidate(scope);
+      candidate += '.';
+      candidate += name;
+      if (const Value* v = vars_.find(candidate)) return v;
+      const std::size_t dot = scope.rfind('.');
+      scope = dot == std::string_view::npos ? std::string_view() : scope.substr(0, dot);
+    }
     return vars_.find(name);
   }
 
@@ -111,8 +129,12 @@ class Evaluator {
 
   Value select(const Expr& e) {
     if (!e.test_only) {
+      // Unless its root is a loop variable (which shadows any namespace), `a.b.c` may name a
+      // variable with dots in it.
       std::string qualified;
-      if (dotted_name(e, qualified) && lookup(qualified) != nullptr) return *lookup(qualified);
+      if (dotted_name(e, qualified) && !is_local(qualified.substr(0, qualified.find('.')))) {
+        if (const Value* v = lookup(qualified)) return *v;
+      }
     }
     Value operand = eval(*e.target);
     if (operand.is_error()) return operand;
@@ -271,20 +293,22 @@ class Evaluator {
 
   const Activation& vars_;
   EvalOptions options_;
+  std::string_view container_;
   std::uint64_t cost_ = 0;
   std::vector<std::pair<std::string, Value>> locals_;
 };
 
 }  // namespace
 
-Result<Program> Program::compile(std::string_view source, const ParseOptions& options) {
+Result<Program> Program::compile(std::string_view source, const ParseOptions& options,
+                                 std::string container) {
   auto root = parse(source, options);
   if (!root) return std::move(root).error();
-  return Program(std::move(*root));
+  return Program(std::move(*root), std::move(container));
 }
 
 Value Program::evaluate(const Activation& vars, const EvalOptions& options) const {
-  return Evaluator(vars, options).eval(*root_);
+  return Evaluator(vars, options, container_).eval(*root_);
 }
 
 }  // namespace sluice::cel

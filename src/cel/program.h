@@ -51,8 +51,10 @@ struct EvalOptions {
 class Program {
  public:
   /// Parses `source` (see ParseOptions for the limits). Errors are kInvalidArgument with the
-  /// line and column.
-  static Result<Program> compile(std::string_view source, const ParseOptions& options = {});
+  /// line and column. `container` is the namespace names resolve in (cel-spec "Name
+  /// Resolution"): in container `a.b`, `x` means `a.b.x`, else `a.x`, else `x`; `.x` means `x`.
+  static Result<Program> compile(std::string_view source, const ParseOptions& options = {},
+                                 std::string container = {});
 
   /// The result value, or an error value.
   Value evaluate(const Activation& vars, const EvalOptions& options = {}) const;
@@ -60,8 +62,10 @@ class Program {
   const Expr& root() const { return *root_; }
 
  private:
-  explicit Program(ExprPtr root) : root_(std::move(root)) {}
+  Program(ExprPtr root, std::string container)
+      : root_(std::move(root)), container_(std::move(container)) {}
   std::shared_ptr<const Expr> root_;
+  std::string container_;
 };
 
 }  // namespace sluice::cel

@@ -159,7 +159,7 @@ Outcome run(const ConformanceTest& t, std::string& why) {
   }
   ParseOptions options;
   options.enable_macros = !t.disable_macros;
-  auto program = Program::compile(t.expr, options);
+  auto program = Program::compile(t.expr, options, t.container);
   const bool expects_error = t.expect == ConformanceTest::Expect::kEvalError ||
                              t.expect == ConformanceTest::Expect::kAnyEvalErrors;
   if (!program) {

@@ -111,6 +111,23 @@ TEST(CelEval, VariablesAndDottedNames) {
   EXPECT_EQ(eval("y", vars), "error: undeclared reference to 'y'");
 }
 
+TEST(CelEval, NamesResolveInTheContainerFirst) {
+  MapActivation vars;
+  vars.set("com.example.y", Value::string("qualified"));
+  vars.set("com.y", Value::string("parent"));
+  vars.set("y", Value::string("root"));
+  vars.set("z", Value::string("root z"));
+  auto in = [&](std::string_view source, std::string container) {
+    auto program = Program::compile(source, {}, std::move(container));
+    return program.ok() ? to_literal(program->evaluate(vars)) : program.error().message;
+  };
+  EXPECT_EQ(in("y", "com.example"), R"("qualified")");
+  EXPECT_EQ(in("y", "com.other"), R"("parent")");
+  EXPECT_EQ(in(".y", "com.example"), R"("root")");
+  EXPECT_EQ(in("z", "com.example"), R"("root z")");
+  EXPECT_EQ(in("[1].exists(y, y == 1)", "com.example"), "true") << "a loop variable shadows";
+}
+
 TEST(CelEval, CostBudgetStopsRunawayExpressions) {
   auto program = Program::compile("[1, 2, 3, 4].map(x, [1, 2, 3, 4].map(y, x * y))");
   ASSERT_TRUE(program.ok());
