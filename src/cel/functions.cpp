@@ -220,16 +220,6 @@ bool valid_utf8(const std::string& s) {
   return true;
 }
 
-std::string format_double(double d) {
-  // cel-go prints doubles in the shortest form that round-trips ("1.5", "1e+100").
-  char text[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, d);
-    if (std::strtod(text, nullptr) == d) break;
-  }
-  return text;
-}
-
 Value convert(std::string_view to, const Value& v) {
   const ValueKind k = v.kind();
   if (to == "int") {
@@ -316,7 +306,7 @@ Value convert(std::string_view to, const Value& v) {
       case ValueKind::kUint:
         return Value::string(std::to_string(v.as_uint()));
       case ValueKind::kDouble:
-        return Value::string(format_double(v.as_double()));
+        return Value::string(shortest_double(v.as_double()));
       case ValueKind::kBool:
         return Value::string(v.as_bool() ? "true" : "false");
       case ValueKind::kBytes:

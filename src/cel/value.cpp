@@ -266,13 +266,9 @@ void append_double(std::string& out, double d) {
     out += d > 0 ? "double(\"Infinity\")" : "double(\"-Infinity\")";
     return;
   }
-  char text[40];
-  for (int precision = 15; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, d);
-    if (std::strtod(text, nullptr) == d) break;
-  }
+  const std::string text = shortest_double(d);
   out += text;
-  if (std::string_view(text).find_first_of(".e") == std::string_view::npos) out += ".0";
+  if (text.find_first_of(".e") == std::string::npos) out += ".0";
 }
 
 // Days since 1970-01-01 -> civil date (Howard Hinnant's algorithm, proleptic Gregorian).
@@ -394,6 +390,15 @@ void append_value(std::string& out, const Value& v) {
 }
 
 }  // namespace
+
+std::string shortest_double(double d) {
+  char text[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof text, "%.*g", precision, d);
+    if (std::strtod(text, nullptr) == d) break;
+  }
+  return text;
+}
 
 std::string to_literal(const Value& v) {
   std::string out;

@@ -118,14 +118,19 @@ class Value {
 };
 
 /// CEL equality (langdef "Equality"): numbers compare by value across int, uint and double (NaN is
-/// unequal to everything; an integer meets a double as a double, as in cel-go); lists and maps element-wise; values of different kinds are unequal.
-/// Errors are not values to compare: the caller handles them first.
+/// unequal to everything; an integer meets a double as a double, as in cel-go); lists and maps
+/// element-wise; values of different kinds are unequal. Errors are not values to compare: the
+/// caller handles them first.
 bool equals(const Value& a, const Value& b);
 
 /// CEL ordering for `<`, `<=`, `>`, `>=`: -1, 0 or 1, across numeric kinds by value; strings by
 /// code point, bytes by byte, bools false < true, timestamps and durations by time. Empty for
 /// unordered pairs (different non-numeric kinds, lists, maps, NaN).
 std::optional<int> compare(const Value& a, const Value& b);
+
+/// `d` in printf's %g form with the fewest significant digits that read back as `d` ("1.5",
+/// "1e+100", "0.1"); no suffix for integral values and no special spelling of inf or NaN.
+std::string shortest_double(double d);
 
 /// The value in CEL literal syntax, as `sluice cel eval` prints it: `true`, `42`, `1u`, `2.5`,
 /// `"s"`, `b"\x00"`, `[1, 2]`, `{"a": 1}`, `null`, `int`, `optional.of(1)`, `optional.none()`,

@@ -70,7 +70,7 @@ asio::awaitable<void> relay_whole(net::ClientCall& call, net::Exchange& exchange
       co_return;
     }
     if (piece->empty()) break;
-    if (body.empty() && collected.empty() && call.done()) {
+    if (collected.empty() && call.done()) {
       body = *piece;  // valid until the next read(), and there is none
       break;
     }
