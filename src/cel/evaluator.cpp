@@ -230,9 +230,21 @@ class Evaluator {
         return Value::boolean(!(v.kind() == ValueKind::kBool && !v.as_bool()));
       }
     }
+    detail::Builtin fn = nullptr;
+    bool pass_target = e.target != nullptr;
+    if (e.target) {
+      fn = namespaced_function(e);
+      if (fn != nullptr) {
+        pass_target = false;
+      } else {
+        fn = detail::builtins().find(name, detail::CallStyle::kMember);
+      }
+    } else {
+      fn = detail::builtins().find(name, detail::CallStyle::kGlobal);
+    }
     std::vector<Value> args;
     args.reserve(e.args.size() + 1);
-    if (e.target) {
+    if (pass_target) {
       args.push_back(eval(*e.target));
       if (args.back().is_error()) return args.back();
     }
@@ -240,7 +252,21 @@ class Evaluator {
       args.push_back(eval(*arg));
       if (args.back().is_error()) return args.back();
     }
-    return detail::call_builtin(name, e.target != nullptr, args);
+    if (fn == nullptr) return detail::no_overload(name, args);
+    return fn(args);
+  }
+
+  /// `sets.contains(a, b)`, `optional.of(x)`: a member call whose target is a dotted name that is
+  /// not a variable is a call of the namespaced global function, if there is one.
+  detail::Builtin namespaced_function(const Expr& e) const {
+    std::string qualified;
+    if (!dotted_name(*e.target, qualified) || is_local(qualified.substr(0, qualified.find('.'))) ||
+        lookup(qualified) != nullptr) {
+      return nullptr;
+    }
+    qualified += '.';
+    qualified += e.name;
+    return detail::builtins().find(qualified, detail::CallStyle::kGlobal);
   }
 
   Value comprehension(const Expr& e) {

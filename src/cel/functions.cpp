@@ -15,18 +15,6 @@
 namespace sluice::cel::detail {
 namespace {
 
-Value no_overload(std::string_view name, std::span<const Value> args) {
-  std::string message = "no such overload: ";
-  message += name;
-  message += '(';
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (i > 0) message += ", ";
-    message += args[i].cel_type();
-  }
-  message += ')';
-  return Value::error(std::move(message));
-}
-
 Value overflow() { return Value::error("return error for overflow"); }
 
 bool same_kind(std::span<const Value> args, ValueKind kind) {
@@ -89,6 +77,9 @@ Value arithmetic(std::string_view op, std::span<const Value> a) {
       case '/':
         return Value::floating(x / y);
     }
+  }
+  if (o == '+' || o == '-') {
+    if (auto time = time_arithmetic(o, a)) return std::move(*time);
   }
   if (o == '+' && same_kind(a, ValueKind::kString)) {
     return Value::string(a[0].as_string() + a[1].as_string());
@@ -221,6 +212,7 @@ bool valid_utf8(const std::string& s) {
 }
 
 Value convert(std::string_view to, const Value& v) {
+  if (auto converted = time_conversion(to, v)) return std::move(*converted);
   const ValueKind k = v.kind();
   if (to == "int") {
     switch (k) {
@@ -246,8 +238,6 @@ Value convert(std::string_view to, const Value& v) {
         }
         return Value::integer(parsed);
       }
-      case ValueKind::kTimestamp:
-        return Value::integer(v.as_timestamp().seconds);
       default:
         break;
     }
@@ -338,13 +328,8 @@ Value convert(std::string_view to, const Value& v) {
   return no_overload(to, args);
 }
 
-bool is_conversion(std::string_view name) {
-  return name == "int" || name == "uint" || name == "double" || name == "string" ||
-         name == "bytes" || name == "bool" || name == "dyn" || name == "type";
-}
-
 Value string_function(std::string_view name, std::span<const Value> a) {
-  if (!same_kind(a, ValueKind::kString)) return no_overload(name, a);
+  if (a.size() != 2 || !same_kind(a, ValueKind::kString)) return no_overload(name, a);
   const std::string& s = a[0].as_string();
   const std::string& t = a[1].as_string();
   if (name == "contains") return Value::boolean(s.find(t) != std::string::npos);
@@ -352,48 +337,92 @@ Value string_function(std::string_view name, std::span<const Value> a) {
   return Value::boolean(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
 }
 
+Value negate(std::span<const Value> a) {
+  if (a.size() == 1 && a[0].kind() == ValueKind::kInt) {
+    if (a[0].as_int() == INT64_MIN) return overflow();
+    return Value::integer(-a[0].as_int());
+  }
+  if (a.size() == 1 && a[0].kind() == ValueKind::kDouble) return Value::floating(-a[0].as_double());
+  return no_overload("-_", a);
+}
+
+Value logical_not(std::span<const Value> a) {
+  if (a.size() != 1 || a[0].kind() != ValueKind::kBool) return no_overload("!_", a);
+  return Value::boolean(!a[0].as_bool());
+}
+
+Value map_insert(std::span<const Value> a) {
+  if (a.size() != 3 || a[0].kind() != ValueKind::kMap) return no_overload("@mapInsert", a);
+  if (a[0].map_find(a[1]) != nullptr) return Value::error("insert failed: key already exists");
+  ValueMap entries = a[0].as_map();
+  entries.emplace_back(a[1], a[2]);
+  return Value::map(std::move(entries));
+}
+
+// Builtins are plain function pointers, so each operator name gets a tiny trampoline that fixes
+// the name for the shared implementation.
+template <const std::string_view& kName>
+Value binary_arithmetic(std::span<const Value> a) {
+  return a.size() == 2 ? arithmetic(kName, a) : no_overload(kName, a);
+}
+template <const std::string_view& kName>
+Value binary_relation(std::span<const Value> a) {
+  return a.size() == 2 ? relation(kName, a) : no_overload(kName, a);
+}
+template <const std::string_view& kName>
+Value conversion(std::span<const Value> a) {
+  return a.size() == 1 ? convert(kName, a[0]) : no_overload(kName, a);
+}
+template <const std::string_view& kName>
+Value string_predicate(std::span<const Value> a) {
+  return string_function(kName, a);
+}
+template <Value (*kFn)(std::span<const Value>), const std::string_view& kName, std::size_t kArity>
+Value fixed_arity(std::span<const Value> a) {
+  return a.size() == kArity ? kFn(a) : no_overload(kName, a);
+}
+
+constexpr std::string_view kAdd = "_+_", kSub = "_-_", kMul = "_*_", kDiv = "_/_", kMod = "_%_";
+constexpr std::string_view kEq = "_==_", kNe = "_!=_", kLt = "_<_", kLe = "_<=_", kGt = "_>_",
+                           kGe = "_>=_";
+constexpr std::string_view kInt = "int", kUint = "uint", kDouble = "double", kString = "string",
+                           kBytes = "bytes", kBool = "bool", kDyn = "dyn", kType = "type";
+constexpr std::string_view kContains = "contains", kStartsWith = "startsWith",
+                           kEndsWith = "endsWith";
+constexpr std::string_view kIndex = "_[_]", kIn = "@in", kSize = "size";
+
 }  // namespace
 
-Value call_builtin(std::string_view name, bool member, std::span<const Value> args) {
-  const std::size_t n = args.size();
-  if (n == 2 && !member) {
-    if (name == "_+_" || name == "_-_" || name == "_*_" || name == "_/_" || name == "_%_") {
-      return arithmetic(name, args);
-    }
-    if (name == "_==_" || name == "_!=_" || name == "_<_" || name == "_<=_" || name == "_>_" ||
-        name == "_>=_") {
-      return relation(name, args);
-    }
-    if (name == "_[_]") return index(args);
-    if (name == "@in") return membership(args);
-  }
-  if (n == 1 && !member) {
-    if (name == "!_") {
-      if (args[0].kind() != ValueKind::kBool) return no_overload(name, args);
-      return Value::boolean(!args[0].as_bool());
-    }
-    if (name == "-_") {
-      if (args[0].kind() == ValueKind::kInt) {
-        if (args[0].as_int() == INT64_MIN) return overflow();
-        return Value::integer(-args[0].as_int());
-      }
-      if (args[0].kind() == ValueKind::kDouble) return Value::floating(-args[0].as_double());
-      return no_overload(name, args);
-    }
-    if (is_conversion(name)) return convert(name, args[0]);
-  }
-  if (n == 1 && name == "size") return size(args);
-  if (n == 2 && member && (name == "contains" || name == "startsWith" || name == "endsWith")) {
-    return string_function(name, args);
-  }
-  if (n == 3 && name == "@mapInsert" && args[0].kind() == ValueKind::kMap) {
-    if (args[0].map_find(args[1]) != nullptr)
-      return Value::error("insert failed: key already exists");
-    ValueMap entries = args[0].as_map();
-    entries.emplace_back(args[1], args[2]);
-    return Value::map(std::move(entries));
-  }
-  return no_overload(name, args);
+void register_standard(FunctionRegistry& r) {
+  r.add(kAdd, CallStyle::kGlobal, &binary_arithmetic<kAdd>);
+  r.add(kSub, CallStyle::kGlobal, &binary_arithmetic<kSub>);
+  r.add(kMul, CallStyle::kGlobal, &binary_arithmetic<kMul>);
+  r.add(kDiv, CallStyle::kGlobal, &binary_arithmetic<kDiv>);
+  r.add(kMod, CallStyle::kGlobal, &binary_arithmetic<kMod>);
+  r.add(kEq, CallStyle::kGlobal, &binary_relation<kEq>);
+  r.add(kNe, CallStyle::kGlobal, &binary_relation<kNe>);
+  r.add(kLt, CallStyle::kGlobal, &binary_relation<kLt>);
+  r.add(kLe, CallStyle::kGlobal, &binary_relation<kLe>);
+  r.add(kGt, CallStyle::kGlobal, &binary_relation<kGt>);
+  r.add(kGe, CallStyle::kGlobal, &binary_relation<kGe>);
+  r.add(kIndex, CallStyle::kGlobal, &fixed_arity<index, kIndex, 2>);
+  r.add(kIn, CallStyle::kGlobal, &fixed_arity<membership, kIn, 2>);
+  r.add(kSize, CallStyle::kGlobal, &fixed_arity<size, kSize, 1>);
+  r.add(kSize, CallStyle::kMember, &fixed_arity<size, kSize, 1>);
+  r.add("!_", CallStyle::kGlobal, &logical_not);
+  r.add("-_", CallStyle::kGlobal, &negate);
+  r.add("@mapInsert", CallStyle::kGlobal, &map_insert);
+  r.add(kInt, CallStyle::kGlobal, &conversion<kInt>);
+  r.add(kUint, CallStyle::kGlobal, &conversion<kUint>);
+  r.add(kDouble, CallStyle::kGlobal, &conversion<kDouble>);
+  r.add(kString, CallStyle::kGlobal, &conversion<kString>);
+  r.add(kBytes, CallStyle::kGlobal, &conversion<kBytes>);
+  r.add(kBool, CallStyle::kGlobal, &conversion<kBool>);
+  r.add(kDyn, CallStyle::kGlobal, &conversion<kDyn>);
+  r.add(kType, CallStyle::kGlobal, &conversion<kType>);
+  r.add(kContains, CallStyle::kMember, &string_predicate<kContains>);
+  r.add(kStartsWith, CallStyle::kMember, &string_predicate<kStartsWith>);
+  r.add(kEndsWith, CallStyle::kMember, &string_predicate<kEndsWith>);
 }
 
 }  // namespace sluice::cel::detail

@@ -1,19 +1,72 @@
-// Internal to src/cel: the built-in functions and operators, called by the evaluator with their
-// arguments already evaluated (the logical operators, `?:` and macros are handled by the
-// evaluator itself because they must not evaluate every argument).
+// Internal to src/cel: the built-in functions and operators, looked up by name in one registry and
+// called by the evaluator with their arguments already evaluated and free of errors (the logical
+// operators, `?:` and macros are handled by the evaluator itself because they must not evaluate
+// every argument).
+//
+// Each library lives in its own file and registers its functions in its `register_*` function;
+// registry.cpp calls them all once.
 #pragma once
 
 #include "cel/value.h"
 
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace sluice::cel::detail {
 
-/// Calls `name` (an operator such as `_+_`, or a function) on `args`; a member call
-/// (`target.f(a)`) passes the target as args[0] and member = true. An error value when no
-/// overload matches the argument kinds or the function fails. Argument errors must be handled
-/// by the caller (they propagate without a call).
-Value call_builtin(std::string_view name, bool member, std::span<const Value> args);
+/// A built-in function: `args` are evaluated and none is an error. A member call
+/// (`target.f(a)`) passes the target as args[0]. One Builtin serves every overload of its name
+/// and call style: it checks the argument count and kinds itself and returns no_overload() when
+/// none matches.
+using Builtin = Value (*)(std::span<const Value> args);
+
+enum class CallStyle : std::uint8_t {
+  kGlobal,  ///< `f(a, b)`, including namespaced names such as `sets.contains(a, b)`
+  kMember,  ///< `a.f(b)`
+};
+
+class FunctionRegistry {
+ public:
+  /// Registers `fn` for `name` called in `style`; a later registration of the same pair wins.
+  void add(std::string_view name, CallStyle style, Builtin fn);
+  /// The built-in for `name` in `style`, or null when there is none.
+  Builtin find(std::string_view name, CallStyle style) const;
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Builtin, Hash, std::equal_to<>> global_;
+  std::unordered_map<std::string, Builtin, Hash, std::equal_to<>> member_;
+};
+
+/// Every built-in of every library, registered on first use (thread-safe).
+const FunctionRegistry& builtins();
+
+// One registrar per library file.
+void register_standard(FunctionRegistry& r);     // functions.cpp: operators, conversions, size, ...
+void register_strings_ext(FunctionRegistry& r);  // strings_ext.cpp: cel-go's strings extension
+void register_time(FunctionRegistry& r);         // time.cpp: timestamp(), duration(), getters
+void register_optionals(FunctionRegistry& r);    // optionals.cpp: optional.of, orValue, ...
+void register_regex(FunctionRegistry& r);        // regex.cpp: matches, find, findAll (RE2)
+void register_quantity(FunctionRegistry& r);     // k8s_quantity.cpp: quantity(), isQuantity, ...
+void register_semver(FunctionRegistry& r);       // k8s_semver.cpp: semver(), isSemver, ...
+void register_k8s_lists(FunctionRegistry& r);    // k8s_lists.cpp: isSorted, sum, min, max, ...
+void register_k8s_sets(FunctionRegistry& r);     // k8s_sets.cpp: sets.contains, ...
+
+/// The error for a call that matches no overload: `no such overload: name(int, string)`.
+Value no_overload(std::string_view name, std::span<const Value> args);
+
+/// Timestamp and duration arithmetic for `_+_` and `_-_` (op is '+' or '-'), defined in
+/// time.cpp: empty when neither operand is a timestamp or duration.
+std::optional<Value> time_arithmetic(char op, std::span<const Value> args);
+
+/// Conversions of and to timestamps and durations (`string(t)`, `int(t)`, ...; `to` is the
+/// conversion's name), defined in time.cpp: empty when `v` is not a time value.
+std::optional<Value> time_conversion(std::string_view to, const Value& v);
 
 }  // namespace sluice::cel::detail

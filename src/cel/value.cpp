@@ -35,8 +35,12 @@ Value Value::optional_none() {
   return Value(Data(std::in_place_index<12>, std::shared_ptr<const Value>()));
 }
 
+Value Value::opaque(std::shared_ptr<const OpaqueValue> v) {
+  return Value(Data(std::in_place_index<13>, std::move(v)));
+}
+
 Value Value::error(std::string message) {
-  return Value(Data(std::in_place_index<13>,
+  return Value(Data(std::in_place_index<14>,
                     std::make_shared<const EvalError>(EvalError{std::move(message)})));
 }
 
@@ -135,6 +139,8 @@ std::string_view Value::cel_type() const {
       return "google.protobuf.Duration";
     case ValueKind::kOptional:
       return "optional_type";
+    case ValueKind::kOpaque:
+      return as_opaque().type_name();
     case ValueKind::kError:
       return "error";
   }
@@ -188,6 +194,9 @@ bool equals(const Value& a, const Value& b) {
       if (x == nullptr || y == nullptr) return x == y;
       return equals(*x, *y);
     }
+    case ValueKind::kOpaque:
+      return a.as_opaque().type_name() == b.as_opaque().type_name() &&
+             a.as_opaque().equals(b.as_opaque());
     default:
       return false;
   }
@@ -382,6 +391,9 @@ void append_value(std::string& out, const Value& v) {
         append_value(out, *v.optional_value());
         out += ')';
       }
+      return;
+    case ValueKind::kOpaque:
+      out += v.as_opaque().literal();
       return;
     case ValueKind::kError:
       out += "error(" + v.error_message() + ")";

@@ -33,6 +33,7 @@ enum class ValueKind : std::uint8_t {
   kTimestamp,
   kDuration,
   kOptional,
+  kOpaque,  ///< an extension type: Kubernetes' Quantity, Semver, ...
   kError,
 };
 
@@ -45,6 +46,20 @@ struct EvalError {
 /// "list", "google.protobuf.Timestamp", ...).
 struct TypeName {
   std::string name;
+};
+
+/// A value of an extension type (Kubernetes' `Quantity`, `Semver`, ...): immutable and shared.
+/// Its functions are ordinary built-ins that downcast with `dynamic_cast`; the value itself only
+/// knows its type, equality and literal form.
+class OpaqueValue {
+ public:
+  virtual ~OpaqueValue() = default;
+  /// The CEL type name (`kubernetes.Quantity`, ...), as `type(x)` reports it.
+  virtual std::string_view type_name() const = 0;
+  /// `==` between two values of the same type_name().
+  virtual bool equals(const OpaqueValue& other) const = 0;
+  /// The value as an expression that rebuilds it (`quantity("1Gi")`).
+  virtual std::string literal() const = 0;
 };
 
 /// Nanoseconds since the Unix epoch (timestamps) or a signed span (durations), as CEL's range.
@@ -75,6 +90,7 @@ class Value {
   /// An optional holding `v`, or the empty optional.
   static Value optional_of(Value v);
   static Value optional_none();
+  static Value opaque(std::shared_ptr<const OpaqueValue> v);
   static Value error(std::string message);
 
   ValueKind kind() const { return static_cast<ValueKind>(data_.index()); }
@@ -93,7 +109,8 @@ class Value {
   const Duration& as_duration() const { return std::get<11>(data_); }
   /// The optional's value, or null if it is empty.
   const Value* optional_value() const { return std::get<12>(data_).get(); }
-  const std::string& error_message() const { return std::get<13>(data_)->message; }
+  const OpaqueValue& as_opaque() const { return *std::get<13>(data_); }
+  const std::string& error_message() const { return std::get<14>(data_)->message; }
 
   /// The entry of a map for `key`, with CEL's key semantics: numeric keys match across int, uint
   /// and double when the numbers are equal (`{1: x}[1u]`, `{1: x}[1.0]`). Null if absent.
@@ -101,17 +118,18 @@ class Value {
 
   /// The CEL type name of this value: "int", "uint", "double", "string", "bytes", "bool",
   /// "null_type", "list", "map", "type", "google.protobuf.Timestamp",
-  /// "google.protobuf.Duration", "optional_type", "error".
+  /// "google.protobuf.Duration", "optional_type", "error", or an opaque value's type name.
   std::string_view cel_type() const;
 
  private:
   struct Bytes {
     std::string data;
   };
-  using Data = std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string,
-                            Bytes, std::shared_ptr<const ValueList>,
-                            std::shared_ptr<const ValueMap>, TypeName, Timestamp, Duration,
-                            std::shared_ptr<const Value>, std::shared_ptr<const EvalError>>;
+  using Data =
+      std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string, Bytes,
+                   std::shared_ptr<const ValueList>, std::shared_ptr<const ValueMap>, TypeName,
+                   Timestamp, Duration, std::shared_ptr<const Value>,
+                   std::shared_ptr<const OpaqueValue>, std::shared_ptr<const EvalError>>;
   explicit Value(Data data) : data_(std::move(data)) {}
 
   Data data_;
