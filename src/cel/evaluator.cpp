@@ -100,8 +100,9 @@ class Evaluator {
   }
 
   static Value type_constant(std::string_view name) {
-    static constexpr std::string_view kTypes[] = {"int",   "uint", "double", "bool",      "string",
-                                                  "bytes", "list", "map",    "null_type", "type"};
+    static constexpr std::string_view kTypes[] = {"int",       "uint",  "double",       "bool",
+                                                  "string",    "bytes", "list",         "map",
+                                                  "null_type", "type",  "optional_type"};
     for (std::string_view t : kTypes) {
       if (t == name) return Value::type(std::string(t));
     }
@@ -138,6 +139,9 @@ class Evaluator {
     }
     Value operand = eval(*e.target);
     if (operand.is_error()) return operand;
+    if (operand.kind() == ValueKind::kOptional) {
+      return detail::select_through_optional(operand, e.name, e.test_only);
+    }
     if (operand.kind() == ValueKind::kMap) {
       const Value* found = operand.map_find(Value::string(e.name));
       if (e.test_only) return Value::boolean(found != nullptr);
@@ -185,7 +189,8 @@ class Evaluator {
         if (value.kind() != ValueKind::kOptional)
           return Value::error("no such overload: optional map entry");
         if (value.optional_value() == nullptr) continue;
-        value = *value.optional_value();
+        Value inner = *value.optional_value();  // copied first: it lives inside `value`
+        value = std::move(inner);
       }
       for (const auto& [existing, unused] : entries) {
         if (equals(existing, key)) return Value::error("Failed with repeated key");

@@ -124,7 +124,11 @@ std::optional<std::int64_t> as_index(const Value& v) {
   }
 }
 
-Value index(std::span<const Value> a) {
+}  // namespace
+
+Value index_value(std::span<const Value> a) {
+  if (a.size() != 2) return no_overload("_[_]", a);
+  if (a[0].kind() == ValueKind::kOptional) return optional_index(a);
   if (a[0].kind() == ValueKind::kList) {
     const auto i = as_index(a[1]);
     if (!i) return no_overload("_[_]", a);
@@ -141,6 +145,8 @@ Value index(std::span<const Value> a) {
   }
   return no_overload("_[_]", a);
 }
+
+namespace {
 
 Value membership(std::span<const Value> a) {
   if (a[1].kind() == ValueKind::kList) {
@@ -405,7 +411,7 @@ void register_standard(FunctionRegistry& r) {
   r.add(kLe, CallStyle::kGlobal, &binary_relation<kLe>);
   r.add(kGt, CallStyle::kGlobal, &binary_relation<kGt>);
   r.add(kGe, CallStyle::kGlobal, &binary_relation<kGe>);
-  r.add(kIndex, CallStyle::kGlobal, &fixed_arity<index, kIndex, 2>);
+  r.add(kIndex, CallStyle::kGlobal, &index_value);
   r.add(kIn, CallStyle::kGlobal, &fixed_arity<membership, kIn, 2>);
   r.add(kSize, CallStyle::kGlobal, &fixed_arity<size, kSize, 1>);
   r.add(kSize, CallStyle::kMember, &fixed_arity<size, kSize, 1>);

@@ -61,6 +61,18 @@ void register_k8s_sets(FunctionRegistry& r);     // k8s_sets.cpp: sets.contains,
 /// The error for a call that matches no overload: `no such overload: name(int, string)`.
 Value no_overload(std::string_view name, std::span<const Value> args);
 
+/// `l[i]` / `m[k]` (the `_[_]` operator); indexing an optional indexes its value, as `[?]` does.
+Value index_value(std::span<const Value> args);
+
+/// Field selection through an optional (optionals.cpp): `x.?f`, and `opt.f` when `x` is an
+/// optional: an empty optional selects to an empty optional (or false for `has()`); a present
+/// map value to optional.of(its field) or optional.none() when the key is absent.
+Value select_through_optional(const Value& operand, std::string_view field, bool test_only);
+
+/// `x[?k]` (optionals.cpp): the element of a list or map, or of an optional's value, as an
+/// optional; empty when the index is out of range or the key absent.
+Value optional_index(std::span<const Value> args);
+
 /// Timestamp and duration arithmetic for `_+_` and `_-_` (op is '+' or '-'), defined in
 /// time.cpp: empty when neither operand is a timestamp or duration.
 std::optional<Value> time_arithmetic(char op, std::span<const Value> args);

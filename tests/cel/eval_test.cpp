@@ -1,6 +1,6 @@
 // Evaluation: arithmetic with overflow errors, cross-numeric comparisons, error absorption by the
 // logical operators, containers, macros, conversions, variables and the cost budget.
-#include "cel/program.h"
+#include "cel/eval_util.h"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +9,7 @@
 namespace sluice::cel {
 namespace {
 
-std::string eval(std::string_view source, const Activation& vars) {
-  auto program = Program::compile(source);
-  if (!program.ok()) return "parse error: " + program.error().message;
-  const Value v = program->evaluate(vars);
-  return v.is_error() ? "error: " + v.error_message() : to_literal(v);
-}
-
-std::string eval(std::string_view source) { return eval(source, MapActivation()); }
+using testing::eval;
 
 TEST(CelEval, Arithmetic) {
   EXPECT_EQ(eval("1 + 2 * 3"), "7");
