@@ -113,7 +113,11 @@ class Evaluator {
     if (const Value* v = lookup(e.name)) return *v;
     Value type = type_constant(e.name);
     if (type.kind() == ValueKind::kType) return type;
-    return Value::error("undeclared reference to '" + e.name + "'");
+    return located(Value::error("undeclared reference to '" + e.name + "'"), e);
+  }
+
+  static Value located(Value error, const Expr& at) {
+    return Value::located(std::move(error), at.position.line, at.position.column);
   }
 
   /// `a.b.c` whose root is not a variable may name a variable with dots in it.
@@ -145,11 +149,12 @@ class Evaluator {
     if (operand.kind() == ValueKind::kMap) {
       const Value* found = operand.map_find(Value::string(e.name));
       if (e.test_only) return Value::boolean(found != nullptr);
-      if (found == nullptr) return Value::error("no such key: " + e.name);
+      if (found == nullptr) return located(Value::error("no such key: " + e.name), e);
       return *found;
     }
-    return Value::error("type '" + std::string(operand.cel_type()) +
-                        "' does not support field selection");
+    return located(Value::error("type '" + std::string(operand.cel_type()) +
+                                "' does not support field selection"),
+                   e);
   }
 
   Value list(const Expr& e) {
@@ -257,8 +262,9 @@ class Evaluator {
       args.push_back(eval(*arg));
       if (args.back().is_error()) return args.back();
     }
-    if (fn == nullptr) return detail::no_overload(name, args);
-    return fn(args);
+    Value result = fn == nullptr ? detail::no_overload(name, args) : fn(args);
+    if (result.is_error()) return located(std::move(result), e);
+    return result;
   }
 
   /// `sets.contains(a, b)`, `optional.of(x)`: a member call whose target is a dotted name that is

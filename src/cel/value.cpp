@@ -41,7 +41,13 @@ Value Value::opaque(std::shared_ptr<const OpaqueValue> v) {
 
 Value Value::error(std::string message) {
   return Value(Data(std::in_place_index<14>,
-                    std::make_shared<const EvalError>(EvalError{std::move(message)})));
+                    std::make_shared<const EvalError>(EvalError{std::move(message), 0, 0})));
+}
+
+Value Value::located(Value error, std::uint32_t line, std::uint32_t column) {
+  if (!error.is_error() || error.as_error().line != 0) return error;
+  return Value(Data(std::in_place_index<14>, std::make_shared<const EvalError>(
+                                                 EvalError{error.error_message(), line, column})));
 }
 
 const std::string& Value::as_string() const {

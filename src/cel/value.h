@@ -40,6 +40,10 @@ enum class ValueKind : std::uint8_t {
 /// A runtime error carried as a value (division by zero, no such key, overflow, ...).
 struct EvalError {
   std::string message;
+  /// Where in the expression the error arose (1-based), 0 when unknown; the evaluator fills it
+  /// in so that `sluice cel eval` can point at the failing call.
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
 };
 
 /// A type value, as `type(x)` returns and `int`, `list`, ... name: its CEL name ("int",
@@ -92,6 +96,8 @@ class Value {
   static Value optional_none();
   static Value opaque(std::shared_ptr<const OpaqueValue> v);
   static Value error(std::string message);
+  /// `error` (an error value) located at line:column, unless it already has a location.
+  static Value located(Value error, std::uint32_t line, std::uint32_t column);
 
   ValueKind kind() const { return static_cast<ValueKind>(data_.index()); }
   bool is_error() const { return kind() == ValueKind::kError; }
@@ -111,6 +117,7 @@ class Value {
   const Value* optional_value() const { return std::get<12>(data_).get(); }
   const OpaqueValue& as_opaque() const { return *std::get<13>(data_); }
   const std::string& error_message() const { return std::get<14>(data_)->message; }
+  const EvalError& as_error() const { return *std::get<14>(data_); }
 
   /// The entry of a map for `key`, with CEL's key semantics: numeric keys match across int, uint
   /// and double when the numbers are equal (`{1: x}[1u]`, `{1: x}[1.0]`). Null if absent.

@@ -15,5 +15,6 @@ Runner add_sim_command(CLI::App& app);
 Runner add_up_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 Runner add_gateway_command(CLI::App& app);
+Runner add_cel_command(CLI::App& app);
 
 }  // namespace sluice::cli

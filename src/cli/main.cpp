@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       {"up", sluice::cli::add_up_command(app)},
       {"bench", sluice::cli::add_bench_command(app)},
       {"gateway", sluice::cli::add_gateway_command(app)},
+      {"cel", sluice::cli::add_cel_command(app)},
   };
   try {
     app.parse(argc, argv);
