@@ -67,6 +67,23 @@ class Parser {
     DepthGuard& operator=(const DepthGuard&) = delete;
     Parser& parser;
   };
+  /// A left-associative chain (`a + b + c`, `x.f.g[0]`) builds a tree one level deeper per link,
+  /// which the evaluator walks recursively, so every link counts as a nesting level for the rest
+  /// of the chain.
+  struct ChainDepth {
+    explicit ChainDepth(Parser& p) : parser(p) {}
+    ~ChainDepth() { parser.depth_ -= links; }
+    ChainDepth(const ChainDepth&) = delete;
+    ChainDepth& operator=(const ChainDepth&) = delete;
+    /// False (with the error set) when the chain got too deep.
+    bool add_link() {
+      ++links;
+      ++parser.depth_;
+      return !parser.too_deep(parser.peek().position);
+    }
+    Parser& parser;
+    int links = 0;
+  };
   bool too_deep(SourcePosition at) {
     if (depth_ <= options_.max_depth) return false;
     fail(at, "expression nested more than " + std::to_string(options_.max_depth) + " levels");
@@ -96,7 +113,8 @@ class Parser {
 
   ExprPtr binary_chain(TokenKind op, const char* function, ExprPtr (Parser::*operand)()) {
     ExprPtr left = (this->*operand)();
-    while (!error_ && peek().kind == op) {
+    ChainDepth chain(*this);
+    while (!error_ && peek().kind == op && chain.add_link()) {
       const SourcePosition at = take().position;
       ExprPtr right = (this->*operand)();
       if (error_) return nullptr;
@@ -128,9 +146,10 @@ class Parser {
 
   ExprPtr relation() {
     ExprPtr left = addition();
+    ChainDepth chain(*this);
     while (!error_) {
       const char* function = relation_function(peek().kind);
-      if (function == nullptr) break;
+      if (function == nullptr || !chain.add_link()) break;
       const SourcePosition at = take().position;
       ExprPtr right = addition();
       if (error_) return nullptr;
@@ -141,7 +160,9 @@ class Parser {
 
   ExprPtr addition() {
     ExprPtr left = multiplication();
-    while (!error_ && (peek().kind == TokenKind::kPlus || peek().kind == TokenKind::kMinus)) {
+    ChainDepth chain(*this);
+    while (!error_ && (peek().kind == TokenKind::kPlus || peek().kind == TokenKind::kMinus) &&
+           chain.add_link()) {
       const Token op = take();
       ExprPtr right = multiplication();
       if (error_) return nullptr;
@@ -153,8 +174,11 @@ class Parser {
 
   ExprPtr multiplication() {
     ExprPtr left = unary();
-    while (!error_ && (peek().kind == TokenKind::kStar || peek().kind == TokenKind::kSlash ||
-                       peek().kind == TokenKind::kPercent)) {
+    ChainDepth chain(*this);
+    while (!error_ &&
+           (peek().kind == TokenKind::kStar || peek().kind == TokenKind::kSlash ||
+            peek().kind == TokenKind::kPercent) &&
+           chain.add_link()) {
       const Token op = take();
       ExprPtr right = unary();
       if (error_) return nullptr;
@@ -206,8 +230,14 @@ class Parser {
 
   ExprPtr member() {
     ExprPtr operand = primary();
+    ChainDepth chain(*this);
     while (!error_) {
       const TokenKind kind = peek().kind;
+      const bool continues = kind == TokenKind::kDot || kind == TokenKind::kQuestionDot ||
+                             kind == TokenKind::kLeftBracket ||
+                             kind == TokenKind::kQuestionBracket ||
+                             (kind == TokenKind::kLeftBrace && is_qualified_name(*operand));
+      if (!continues || !chain.add_link()) break;
       if (kind == TokenKind::kDot || kind == TokenKind::kQuestionDot) {
         const SourcePosition at = take().position;
         const Token name = take();

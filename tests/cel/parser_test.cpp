@@ -150,10 +150,16 @@ TEST(CelParser, LimitsStopHostileInput) {
   ParseOptions small;
   small.max_expression_bytes = 8;
   EXPECT_EQ(error_of("123456789", small), "expression of 9 bytes exceeds the 8-byte limit");
-  // A long flat chain is not nesting: it parses.
+  // A long left-associative chain builds a tree as deep as it is long, which evaluation and
+  // destruction walk recursively: its links count as nesting too.
   std::string chain = "1";
-  for (int i = 0; i < 2000; ++i) chain += " + 1";
+  for (int i = 0; i < 200; ++i) chain += " + 1";
   EXPECT_TRUE(parse(chain).ok());
+  for (int i = 0; i < 20000; ++i) chain += " + 1";  // under the size limit
+  EXPECT_NE(error_of(chain).find("nested more than 250 levels"), std::string::npos);
+  std::string select = "x";
+  for (int i = 0; i < 10000; ++i) select += ".f[0]";
+  EXPECT_NE(error_of(select).find("nested more than 250 levels"), std::string::npos);
 }
 
 }  // namespace
