@@ -2,12 +2,20 @@
 // them as cel-spec requires (an error on one side of `&&` loses to false on the other); every
 // node and comprehension step is charged against the cost budget.
 #include "cel/functions.h"
+#include "cel/plan.h"
 #include "cel/program.h"
 
+#include <array>
+#include <optional>
 #include <utility>
 #include <vector>
 
 namespace sluice::cel {
+
+void MapActivation::set(std::string name, Value value) {
+  qualified_names_ = qualified_names_ || name.find('.') != std::string::npos;
+  vars_[std::move(name)] = std::move(value);
+}
 
 const Value* MapActivation::find(std::string_view name) const {
   const auto it = vars_.find(name);
@@ -18,14 +26,17 @@ namespace {
 
 class Evaluator {
  public:
-  Evaluator(const Activation& vars, const EvalOptions& options, std::string_view container)
-      : vars_(vars), options_(options), container_(container) {}
+  Evaluator(const detail::Plan& plan, const Activation& vars, const EvalOptions& options,
+            std::string_view container)
+      : plan_(plan), vars_(vars), options_(options), container_(container) {}
 
   Value eval(const Expr& e) {
     if (!charge(1)) return budget_error();
+    const detail::NodeInfo& info = plan_[e.id];
+    if (info.folded) return info.value;
     switch (e.kind) {
       case ExprKind::kConstant:
-        return constant(e.constant);
+        return info.value;
       case ExprKind::kIdent:
         return ident(e);
       case ExprKind::kSelect:
@@ -52,26 +63,6 @@ class Evaluator {
   Value budget_error() const {
     return Value::error("operation cancelled: actual cost limit exceeded (" +
                         std::to_string(options_.cost_limit) + ")");
-  }
-
-  static Value constant(const Constant& c) {
-    switch (c.kind) {
-      case Constant::Kind::kNull:
-        return Value::null();
-      case Constant::Kind::kBool:
-        return Value::boolean(c.bool_value);
-      case Constant::Kind::kInt:
-        return Value::integer(c.int_value);
-      case Constant::Kind::kUint:
-        return Value::unsigned_integer(c.uint_value);
-      case Constant::Kind::kDouble:
-        return Value::floating(c.double_value);
-      case Constant::Kind::kString:
-        return Value::string(c.text);
-      case Constant::Kind::kBytes:
-        return Value::bytes(c.text);
-    }
-    return Value::null();
   }
 
   bool is_local(std::string_view name) const {
@@ -120,34 +111,117 @@ class Evaluator {
     return Value::located(std::move(error), at.position.line, at.position.column);
   }
 
-  /// `a.b.c` whose root is not a variable may name a variable with dots in it.
-  static bool dotted_name(const Expr& e, std::string& out) {
-    if (e.kind == ExprKind::kIdent) {
-      out = e.name;
-      return true;
+  /// Like eval(), but returns a pointer to an existing value when the node only names one (a
+  /// folded constant, a variable, or a field or element reached from those), so that reading
+  /// `device.attributes["x"].name` copies nothing. Anything else is evaluated into `scratch`.
+  const Value* ref(const Expr& e, Value& scratch) {
+    const detail::NodeInfo& info = plan_[e.id];
+    if (info.folded || e.kind == ExprKind::kIdent ||
+        (e.kind == ExprKind::kSelect && !e.test_only) || info.op == detail::Operator::kIndex) {
+      if (!charge(1)) {
+        scratch = budget_error();
+        return &scratch;
+      }
+      if (info.folded) return &info.value;
+      if (e.kind == ExprKind::kIdent) {
+        if (const Value* v = lookup(e.name)) return v;
+        scratch = ident(e);
+        return &scratch;
+      }
+      if (e.kind == ExprKind::kSelect) return select_ref(e, info, scratch);
+      return index_ref(e, info, scratch);
     }
-    if (e.kind != ExprKind::kSelect || e.test_only || !dotted_name(*e.target, out)) return false;
-    out += '.';
-    out += e.name;
-    return true;
+    scratch = eval(e);
+    return &scratch;
+  }
+
+  /// `container` (from ref()) is about to be left: keep what `found` points into alive.
+  static const Value* keep(const Value* found, const Value* container, const Value& holder,
+                           Value& scratch) {
+    if (container != &holder) return found;
+    scratch = *found;  // the container is a temporary: copy the part we return
+    return &scratch;
+  }
+
+  const Value* select_ref(const Expr& e, const detail::NodeInfo& info, Value& scratch) {
+    if (!info.qualified.empty() && vars_.has_qualified_names()) {
+      scratch = select(e);  // may name a dotted variable: the general path
+      return &scratch;
+    }
+    Value holder;
+    const Value* operand = ref(*e.target, holder);
+    if (operand->kind() == ValueKind::kMap) {
+      if (const Value* found = operand->map_find(info.value)) {
+        return keep(found, operand, holder, scratch);
+      }
+    }
+    scratch = select_on(e, info, *operand);
+    return &scratch;
+  }
+
+  const Value* index_ref(const Expr& e, const detail::NodeInfo& info, Value& scratch) {
+    Value container_holder;
+    const Value* container = ref(*e.args[0], container_holder);
+    if (container->is_error()) return keep(container, container, container_holder, scratch);
+    Value key_holder;
+    const Value* key = ref(*e.args[1], key_holder);
+    if (key->is_error()) return keep(key, key, key_holder, scratch);
+    if (container->kind() == ValueKind::kMap) {
+      if (const Value* found = container->map_find(*key)) {
+        return keep(found, container, container_holder, scratch);
+      }
+    }
+    const Value args[] = {*container, *key};
+    scratch = located(info.fn(std::span<const Value>(args, 2)), e);
+    return &scratch;
+  }
+
+  /// `==`, `<`, ... on borrowed operands.
+  Value relation(const Expr& e, detail::Operator op) {
+    Value left_holder;
+    const Value* left = ref(*e.args[0], left_holder);
+    if (left->is_error()) return *left;
+    Value right_holder;
+    const Value* right = ref(*e.args[1], right_holder);
+    if (right->is_error()) return *right;
+    if (op == detail::Operator::kEq) return Value::boolean(equals(*left, *right));
+    if (op == detail::Operator::kNe) return Value::boolean(!equals(*left, *right));
+    const std::optional<int> order = compare(*left, *right);
+    if (!order) {
+      const Value args[] = {*left, *right};
+      return located(detail::no_overload(e.name, args), e);
+    }
+    switch (op) {
+      case detail::Operator::kLt:
+        return Value::boolean(*order < 0);
+      case detail::Operator::kLe:
+        return Value::boolean(*order <= 0);
+      case detail::Operator::kGt:
+        return Value::boolean(*order > 0);
+      default:
+        return Value::boolean(*order >= 0);
+    }
   }
 
   Value select(const Expr& e) {
-    if (!e.test_only) {
-      // Unless its root is a loop variable (which shadows any namespace), `a.b.c` may name a
-      // variable with dots in it.
-      std::string qualified;
-      if (dotted_name(e, qualified) && !is_local(qualified.substr(0, qualified.find('.')))) {
-        if (const Value* v = lookup(qualified)) return *v;
-      }
+    const detail::NodeInfo& info = plan_[e.id];
+    // Unless its root is a loop variable (which shadows any namespace), `a.b.c` may name a
+    // variable with dots in it.
+    if (!info.qualified.empty() && vars_.has_qualified_names() &&
+        !is_local(std::string_view(info.qualified).substr(0, info.qualified.find('.')))) {
+      if (const Value* v = lookup(info.qualified)) return *v;
     }
-    Value operand = eval(*e.target);
+    Value holder;
+    return select_on(e, info, *ref(*e.target, holder));
+  }
+
+  Value select_on(const Expr& e, const detail::NodeInfo& info, const Value& operand) {
     if (operand.is_error()) return operand;
     if (operand.kind() == ValueKind::kOptional) {
       return detail::select_through_optional(operand, e.name, e.test_only);
     }
     if (operand.kind() == ValueKind::kMap) {
-      const Value* found = operand.map_find(Value::string(e.name));
+      const Value* found = operand.map_find(info.value);
       if (e.test_only) return Value::boolean(found != nullptr);
       if (found == nullptr) return located(Value::error("no such key: " + e.name), e);
       return *found;
@@ -240,44 +314,37 @@ class Evaluator {
         return Value::boolean(!(v.kind() == ValueKind::kBool && !v.as_bool()));
       }
     }
-    detail::Builtin fn = nullptr;
-    bool pass_target = e.target != nullptr;
-    if (e.target) {
-      fn = namespaced_function(e);
-      if (fn != nullptr) {
-        pass_target = false;
-      } else {
-        fn = detail::builtins().find(name, detail::CallStyle::kMember);
-      }
-    } else {
-      fn = detail::builtins().find(name, detail::CallStyle::kGlobal);
+    const detail::NodeInfo& info = plan_[e.id];
+    if (info.op == detail::Operator::kIndex) {
+      Value scratch;
+      return *index_ref(e, info, scratch);
     }
-    std::vector<Value> args;
-    args.reserve(e.args.size() + 1);
-    if (pass_target) {
-      args.push_back(eval(*e.target));
-      if (args.back().is_error()) return args.back();
+    if (info.op != detail::Operator::kNone) return relation(e, info.op);
+    // Most calls have few arguments: keep them on the stack.
+    constexpr std::size_t kInline = 4;
+    std::array<Value, kInline> inline_args;
+    std::vector<Value> heap_args;
+    const std::size_t count = e.args.size() + (e.target && !info.namespaced ? 1 : 0);
+    Value* args = inline_args.data();
+    if (count > kInline) {
+      heap_args.resize(count);
+      args = heap_args.data();
+    }
+    std::size_t n = 0;
+    if (e.target && !info.namespaced) {
+      args[n] = eval(*e.target);
+      if (args[n].is_error()) return args[n];
+      ++n;
     }
     for (const ExprPtr& arg : e.args) {
-      args.push_back(eval(*arg));
-      if (args.back().is_error()) return args.back();
+      args[n] = eval(*arg);
+      if (args[n].is_error()) return args[n];
+      ++n;
     }
-    Value result = fn == nullptr ? detail::no_overload(name, args) : fn(args);
+    const std::span<const Value> span(args, n);
+    Value result = info.fn == nullptr ? detail::no_overload(name, span) : info.fn(span);
     if (result.is_error()) return located(std::move(result), e);
     return result;
-  }
-
-  /// `sets.contains(a, b)`, `optional.of(x)`: a member call whose target is a dotted name that is
-  /// not a variable is a call of the namespaced global function, if there is one.
-  detail::Builtin namespaced_function(const Expr& e) const {
-    std::string qualified;
-    if (!dotted_name(*e.target, qualified) || is_local(qualified.substr(0, qualified.find('.'))) ||
-        lookup(qualified) != nullptr) {
-      return nullptr;
-    }
-    qualified += '.';
-    qualified += e.name;
-    return detail::builtins().find(qualified, detail::CallStyle::kGlobal);
   }
 
   Value comprehension(const Expr& e) {
@@ -328,6 +395,7 @@ class Evaluator {
     return result;
   }
 
+  const detail::Plan& plan_;
   const Activation& vars_;
   EvalOptions options_;
   std::string_view container_;
@@ -341,11 +409,12 @@ Result<Program> Program::compile(std::string_view source, const ParseOptions& op
                                  std::string container) {
   auto root = parse(source, options);
   if (!root) return std::move(root).error();
-  return Program(std::move(*root), std::move(container));
+  auto plan = std::make_shared<const detail::Plan>(detail::make_plan(**root));
+  return Program(std::move(*root), std::move(plan), std::move(container));
 }
 
 Value Program::evaluate(const Activation& vars, const EvalOptions& options) const {
-  return Evaluator(vars, options, container_).eval(*root_);
+  return Evaluator(*plan_, vars, options, container_).eval(*root_);
 }
 
 }  // namespace sluice::cel

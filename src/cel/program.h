@@ -20,8 +20,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::cel {
+
+namespace detail {
+struct NodeInfo;
+}
 
 /// Variables visible to an evaluation.
 class Activation {
@@ -29,16 +34,21 @@ class Activation {
   virtual ~Activation() = default;
   /// The value of variable `name`, or null if it is not bound.
   virtual const Value* find(std::string_view name) const = 0;
+  /// Whether some variable names contain a dot (`a.b`), which `a.b` must then find before it
+  /// selects field `b` of `a`. False saves a lookup per field selection.
+  virtual bool has_qualified_names() const { return true; }
 };
 
 /// An Activation backed by a map, for tests, the CLI and simple callers.
 class MapActivation final : public Activation {
  public:
-  void set(std::string name, Value value) { vars_[std::move(name)] = std::move(value); }
+  void set(std::string name, Value value);
   const Value* find(std::string_view name) const override;
+  bool has_qualified_names() const override { return qualified_names_; }
 
  private:
   std::map<std::string, Value, std::less<>> vars_;
+  bool qualified_names_ = false;
 };
 
 struct EvalOptions {
@@ -62,9 +72,12 @@ class Program {
   const Expr& root() const { return *root_; }
 
  private:
-  Program(ExprPtr root, std::string container)
-      : root_(std::move(root)), container_(std::move(container)) {}
+  Program(ExprPtr root, std::shared_ptr<const std::vector<detail::NodeInfo>> plan,
+          std::string container)
+      : root_(std::move(root)), plan_(std::move(plan)), container_(std::move(container)) {}
   std::shared_ptr<const Expr> root_;
+  /// What compile() resolved per node (functions, folded constants); see plan.h.
+  std::shared_ptr<const std::vector<detail::NodeInfo>> plan_;
   std::string container_;
 };
 

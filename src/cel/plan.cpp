@@ -1,0 +1,172 @@
+// The compile-time pass over a parsed expression: resolve functions, fold constants, prepare keys.
+#include "cel/plan.h"
+
+#include <algorithm>
+
+namespace sluice::cel::detail {
+namespace {
+
+Value constant_value(const Constant& c) {
+  switch (c.kind) {
+    case Constant::Kind::kNull:
+      return Value::null();
+    case Constant::Kind::kBool:
+      return Value::boolean(c.bool_value);
+    case Constant::Kind::kInt:
+      return Value::integer(c.int_value);
+    case Constant::Kind::kUint:
+      return Value::unsigned_integer(c.uint_value);
+    case Constant::Kind::kDouble:
+      return Value::floating(c.double_value);
+    case Constant::Kind::kString:
+      return Value::string(c.text);
+    case Constant::Kind::kBytes:
+      return Value::bytes(c.text);
+  }
+  return Value::null();
+}
+
+/// `a.b.c` as one name, if the expression is a chain of plain selections on an identifier.
+bool dotted_name(const Expr& e, std::string& out) {
+  if (e.kind == ExprKind::kIdent) {
+    out = e.name;
+    return true;
+  }
+  if (e.kind != ExprKind::kSelect || e.test_only || !e.target || !dotted_name(*e.target, out)) {
+    return false;
+  }
+  out += '.';
+  out += e.name;
+  return true;
+}
+
+std::uint32_t max_id(const Expr& e) {
+  std::uint32_t id = e.id;
+  auto visit = [&id](const ExprPtr& child) {
+    if (child) id = std::max(id, max_id(*child));
+  };
+  visit(e.target);
+  for (const ExprPtr& arg : e.args) visit(arg);
+  for (const Entry& entry : e.entries) {
+    visit(entry.key);
+    visit(entry.value);
+  }
+  visit(e.iter_range);
+  visit(e.accu_init);
+  visit(e.loop_condition);
+  visit(e.loop_step);
+  visit(e.result);
+  return id;
+}
+
+class Planner {
+ public:
+  explicit Planner(Plan& plan) : plan_(plan) {}
+
+  void visit(const Expr& e) {
+    NodeInfo& info = plan_[e.id];
+    auto child = [this](const ExprPtr& c) {
+      if (c) visit(*c);
+    };
+    child(e.target);
+    for (const ExprPtr& arg : e.args) visit(*arg);
+    for (const Entry& entry : e.entries) {
+      child(entry.key);
+      child(entry.value);
+    }
+    child(e.iter_range);
+    child(e.accu_init);
+    child(e.loop_condition);
+    child(e.loop_step);
+    child(e.result);
+    switch (e.kind) {
+      case ExprKind::kConstant:
+        info.value = constant_value(e.constant);
+        info.folded = true;
+        break;
+      case ExprKind::kSelect:
+        info.value = Value::string(e.name);
+        if (!e.test_only) dotted_name(e, info.qualified);
+        break;
+      case ExprKind::kCall:
+        plan_call(e, info);
+        break;
+      case ExprKind::kList:
+        fold_list(e, info);
+        break;
+      default:
+        break;
+    }
+  }
+
+ private:
+  bool folded(const ExprPtr& e) const { return e && plan_[e->id].folded; }
+
+  static Operator operator_of(const Expr& e) {
+    if (e.target || e.args.size() != 2) return Operator::kNone;
+    static constexpr std::pair<std::string_view, Operator> kOperators[] = {
+        {"_==_", Operator::kEq},   {"_!=_", Operator::kNe}, {"_<_", Operator::kLt},
+        {"_<=_", Operator::kLe},   {"_>_", Operator::kGt},  {"_>=_", Operator::kGe},
+        {"_[_]", Operator::kIndex}};
+    for (const auto& [name, op] : kOperators) {
+      if (e.name == name) return op;
+    }
+    return Operator::kNone;
+  }
+
+  void plan_call(const Expr& e, NodeInfo& info) {
+    info.op = operator_of(e);
+    if (e.target) {
+      std::string qualified;
+      if (dotted_name(*e.target, qualified)) {
+        qualified += '.';
+        qualified += e.name;
+        info.fn = builtins().find(qualified, CallStyle::kGlobal);
+        info.namespaced = info.fn != nullptr;
+      }
+      if (!info.namespaced) info.fn = builtins().find(e.name, CallStyle::kMember);
+    } else {
+      info.fn = builtins().find(e.name, CallStyle::kGlobal);
+    }
+    if (info.fn == nullptr) return;
+    // Built-ins are pure, so a call on folded values can run once, now. Errors are left to
+    // evaluation time, where they carry their position and may be absorbed by && and ||.
+    std::vector<Value> args;
+    if (e.target && !info.namespaced) {
+      if (!folded(e.target)) return;
+      args.push_back(plan_[e.target->id].value);
+    }
+    for (const ExprPtr& arg : e.args) {
+      if (!folded(arg)) return;
+      args.push_back(plan_[arg->id].value);
+    }
+    Value result = info.fn(args);
+    if (result.is_error()) return;
+    info.value = std::move(result);
+    info.folded = true;
+  }
+
+  void fold_list(const Expr& e, NodeInfo& info) {
+    if (!e.optional_indices.empty()) return;
+    ValueList elements;
+    elements.reserve(e.args.size());
+    for (const ExprPtr& arg : e.args) {
+      if (!folded(arg)) return;
+      elements.push_back(plan_[arg->id].value);
+    }
+    info.value = Value::list(std::move(elements));
+    info.folded = true;
+  }
+
+  Plan& plan_;
+};
+
+}  // namespace
+
+Plan make_plan(const Expr& root) {
+  Plan plan(static_cast<std::size_t>(max_id(root)) + 1);
+  Planner(plan).visit(root);
+  return plan;
+}
+
+}  // namespace sluice::cel::detail
