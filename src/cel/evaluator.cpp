@@ -60,6 +60,20 @@ class Evaluator {
     cost_ += units;
     return cost_ <= options_.cost_limit;
   }
+  /// Elements of a list or map, 64-byte units of a string or bytes.
+  static std::uint64_t size_cost(const Value& v) {
+    switch (v.kind()) {
+      case ValueKind::kList:
+        return v.as_list().size();
+      case ValueKind::kMap:
+        return v.as_map().size();
+      case ValueKind::kString:
+      case ValueKind::kBytes:
+        return v.as_string().size() / 64;
+      default:
+        return 0;
+    }
+  }
   Value budget_error() const {
     return Value::error("operation cancelled: actual cost limit exceeded (" +
                         std::to_string(options_.cost_limit) + ")");
@@ -342,6 +356,11 @@ class Evaluator {
       ++n;
     }
     const std::span<const Value> span(args, n);
+    // A built-in may walk its arguments (`l + l`, `s.split(',')`, `sets.contains(a, b)`): charge
+    // their size too, so that big values in a loop hit the budget before memory runs out.
+    std::uint64_t work = 0;
+    for (const Value& arg : span) work += size_cost(arg);
+    if (!charge(work)) return budget_error();
     Value result = info.fn == nullptr ? detail::no_overload(name, span) : info.fn(span);
     if (result.is_error()) return located(std::move(result), e);
     return result;

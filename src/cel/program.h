@@ -52,9 +52,10 @@ class MapActivation final : public Activation {
 };
 
 struct EvalOptions {
-  /// Runtime cost budget: every evaluated node and every element a comprehension or a function
-  /// visits costs 1. Exceeding it stops the evaluation with an error (Kubernetes uses 1,000,000
-  /// per selector evaluation).
+  /// Runtime cost budget: every evaluated node and comprehension step costs 1, and a function
+  /// call also costs the size of its arguments (list and map elements, 64-byte units of strings).
+  /// Exceeding it stops the evaluation with an error (Kubernetes uses 1,000,000 per selector
+  /// evaluation).
   std::uint64_t cost_limit = 1'000'000;
 };
 

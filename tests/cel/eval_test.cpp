@@ -132,5 +132,50 @@ TEST(CelEval, CostBudgetStopsRunawayExpressions) {
   EXPECT_FALSE(program->evaluate(MapActivation()).is_error());
 }
 
+TEST(CelEval, FunctionsAreChargedForTheSizeOfTheirArguments) {
+  // Doubling a list in a loop would need memory exponential in the loop count; the budget stops
+  // it because every `l + l` is charged for the elements it copies.
+  MapActivation vars;
+  ValueList thousand(1000, Value::integer(1));
+  vars.set("l", Value::list(thousand));
+  auto program = Program::compile("l.map(x, l + l).size()");
+  ASSERT_TRUE(program.ok());
+  EvalOptions options;
+  options.cost_limit = 100'000;
+  const Value v = program->evaluate(vars, options);
+  ASSERT_TRUE(v.is_error());
+  EXPECT_NE(v.error_message().find("cost limit exceeded"), std::string::npos);
+  options.cost_limit = 10'000'000;
+  EXPECT_EQ(to_literal(program->evaluate(vars, options)), "1000");
+}
+
+TEST(CelEval, ConstantSubexpressionsAreFoldedWithoutChangingResults) {
+  // Folded at compile time: a call of built-ins on literals, and a literal list.
+  EXPECT_EQ(eval("size('abc') + 1"), "4");
+  EXPECT_EQ(eval("'b' in ['a', 'b']"), "true");
+  // Errors are not folded: they keep their position and && can still absorb them.
+  EXPECT_EQ(eval("false && 1 / 0 == 1"), "false");
+  auto program = Program::compile("x + 1 / 0");
+  ASSERT_TRUE(program.ok());
+  MapActivation vars;
+  vars.set("x", Value::integer(1));
+  const Value v = program->evaluate(vars);
+  ASSERT_TRUE(v.is_error());
+  EXPECT_EQ(v.as_error().column, 7u);  // the `/`
+}
+
+TEST(CelEval, BorrowedReadsMatchCopiedOnes) {
+  MapActivation vars;
+  vars.set("d", Value::map({{Value::string("attrs"),
+                             Value::map({{Value::string("name"), Value::string("H100")}})}}));
+  EXPECT_EQ(eval("d.attrs.name == 'H100'", vars), "true");
+  EXPECT_EQ(eval("d['attrs']['name'] < 'Z'", vars), "true");
+  EXPECT_EQ(eval("{'a': {'b': 1}}['a'].b", vars), "1");  // the map is a temporary
+  EXPECT_EQ(eval("[{'b': 2}][0].b", vars), "2");
+  EXPECT_EQ(eval("d.attrs.missing == 1", vars), "error: no such key: missing");
+  EXPECT_EQ(eval("d['nope'] == 1", vars), R"(error: no such key: "nope")");
+  EXPECT_EQ(eval("d < 1", vars), "error: no such overload: _<_(map, int)");
+}
+
 }  // namespace
 }  // namespace sluice::cel
