@@ -238,8 +238,16 @@ Value last_index_of(std::span<const Value> a) {
 template <bool kUpper>
 Value ascii_case(std::span<const Value> a) {
   if (!kinds(a, {kStr})) return no_overload(kUpper ? "upperAscii" : "lowerAscii", a);
+  const std::string& in = a[0].as_string();
+  // ASCII text (almost every selector's attribute) needs no decoding.
+  const bool ascii = std::all_of(in.begin(), in.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   std::string out;
-  append_sanitized(out, a[0].as_string());
+  if (ascii) {
+    out = in;
+  } else {
+    append_sanitized(out, in);
+  }
   for (char& c : out) {
     if (kUpper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     if (!kUpper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
