@@ -186,7 +186,7 @@ class Evaluator {
       }
     }
     const Value args[] = {*container, *key};
-    scratch = located(info.fn(std::span<const Value>(args, 2)), e);
+    scratch = located(detail::call_overloads(*info.fns, std::span<const Value>(args, 2)), e);
     return &scratch;
   }
 
@@ -361,7 +361,8 @@ class Evaluator {
     std::uint64_t work = 0;
     for (const Value& arg : span) work += size_cost(arg);
     if (!charge(work)) return budget_error();
-    Value result = info.fn == nullptr ? detail::no_overload(name, span) : info.fn(span);
+    Value result = info.fns == nullptr ? detail::no_overload(name, span)
+                                       : detail::call_overloads(*info.fns, span);
     if (result.is_error()) return located(std::move(result), e);
     return result;
   }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace sluice::cel::detail {
 
@@ -28,21 +29,31 @@ enum class CallStyle : std::uint8_t {
   kMember,  ///< `a.f(b)`
 };
 
+/// The built-ins registered under one name and call style, in registration order. Libraries
+/// may share a name (`indexOf` on strings and on lists, `compareTo` on quantities and on
+/// semvers): a call tries each until one accepts the arguments (see call_overloads()).
+using Overloads = std::vector<Builtin>;
+
 class FunctionRegistry {
  public:
-  /// Registers `fn` for `name` called in `style`; a later registration of the same pair wins.
+  /// Adds `fn` to the overloads of `name` called in `style`.
   void add(std::string_view name, CallStyle style, Builtin fn);
-  /// The built-in for `name` in `style`, or null when there is none.
-  Builtin find(std::string_view name, CallStyle style) const;
+  /// The overloads of `name` in `style`, or null when there are none. The pointer stays valid
+  /// for the registry's lifetime once registration is over.
+  const Overloads* find(std::string_view name, CallStyle style) const;
 
  private:
   struct Hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, Builtin, Hash, std::equal_to<>> global_;
-  std::unordered_map<std::string, Builtin, Hash, std::equal_to<>> member_;
+  std::unordered_map<std::string, Overloads, Hash, std::equal_to<>> global_;
+  std::unordered_map<std::string, Overloads, Hash, std::equal_to<>> member_;
 };
+
+/// Calls the first of `overloads` that accepts `args`: a result other than a "no such
+/// overload" error ends the search.
+Value call_overloads(const Overloads& overloads, std::span<const Value> args);
 
 /// Every built-in of every library, registered on first use (thread-safe).
 const FunctionRegistry& builtins();

@@ -121,14 +121,14 @@ class Planner {
       if (dotted_name(*e.target, qualified)) {
         qualified += '.';
         qualified += e.name;
-        info.fn = builtins().find(qualified, CallStyle::kGlobal);
-        info.namespaced = info.fn != nullptr;
+        info.fns = builtins().find(qualified, CallStyle::kGlobal);
+        info.namespaced = info.fns != nullptr;
       }
-      if (!info.namespaced) info.fn = builtins().find(e.name, CallStyle::kMember);
+      if (!info.namespaced) info.fns = builtins().find(e.name, CallStyle::kMember);
     } else {
-      info.fn = builtins().find(e.name, CallStyle::kGlobal);
+      info.fns = builtins().find(e.name, CallStyle::kGlobal);
     }
-    if (info.fn == nullptr) return;
+    if (info.fns == nullptr) return;
     // Built-ins are pure, so a call on folded values can run once, now. Errors are left to
     // evaluation time, where they carry their position and may be absorbed by && and ||.
     std::vector<Value> args;
@@ -140,7 +140,7 @@ class Planner {
       if (!folded(arg)) return;
       args.push_back(plan_[arg->id].value);
     }
-    Value result = info.fn(args);
+    Value result = call_overloads(*info.fns, args);
     if (result.is_error()) return;
     info.value = std::move(result);
     info.folded = true;

@@ -20,7 +20,7 @@ struct NodeInfo {
   Operator op = Operator::kNone;
   /// kCall: the built-in the call resolves to (null for the evaluator's own operators, or when no
   /// function has the name: the call then fails with "no such overload").
-  Builtin fn = nullptr;
+  const Overloads* fns = nullptr;
   /// kCall: the target names a namespace (`sets.contains(a, b)`), it is not an argument.
   bool namespaced = false;
   /// The node's value never changes (a literal, or a call of built-ins on literals such as

@@ -4,13 +4,31 @@
 namespace sluice::cel::detail {
 
 void FunctionRegistry::add(std::string_view name, CallStyle style, Builtin fn) {
-  (style == CallStyle::kGlobal ? global_ : member_)[std::string(name)] = fn;
+  (style == CallStyle::kGlobal ? global_ : member_)[std::string(name)].push_back(fn);
 }
 
-Builtin FunctionRegistry::find(std::string_view name, CallStyle style) const {
+const Overloads* FunctionRegistry::find(std::string_view name, CallStyle style) const {
   const auto& table = style == CallStyle::kGlobal ? global_ : member_;
   const auto it = table.find(name);
-  return it == table.end() ? nullptr : it->second;
+  return it == table.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+constexpr std::string_view kNoOverload = "no such overload";
+
+bool is_no_overload(const Value& v) {
+  return v.is_error() && v.error_message().compare(0, kNoOverload.size(), kNoOverload) == 0;
+}
+
+}  // namespace
+
+Value call_overloads(const Overloads& overloads, std::span<const Value> args) {
+  Value result = overloads.front()(args);
+  for (std::size_t i = 1; i < overloads.size() && is_no_overload(result); ++i) {
+    result = overloads[i](args);
+  }
+  return result;
 }
 
 const FunctionRegistry& builtins() {
@@ -31,7 +49,8 @@ const FunctionRegistry& builtins() {
 }
 
 Value no_overload(std::string_view name, std::span<const Value> args) {
-  std::string message = "no such overload: ";
+  std::string message(kNoOverload);
+  message += ": ";
   message += name;
   message += '(';
   for (std::size_t i = 0; i < args.size(); ++i) {
