@@ -234,9 +234,25 @@ bool mentions_message_type(std::string_view text) {
   return false;
 }
 
+/// `google.protobuf.Timestamp` / `Duration`, bare or as an Any type URL in brackets.
+bool is_time_message(std::string_view name) {
+  if (!name.empty() && name.front() == '[' && name.back() == ']') {
+    name = name.substr(1, name.size() - 2);
+    const std::size_t slash = name.rfind('/');
+    if (slash != std::string_view::npos) name = name.substr(slash + 1);
+  }
+  return name == "google.protobuf.Timestamp" || name == "google.protobuf.Duration";
+}
+
 bool tree_needs_message_types(const Message& message) {
   for (const Field& field : message.fields()) {
-    if (field.name == "object_value" || field.name == "message_type") return true;
+    // Timestamps and durations are CEL values even when the data spells them as messages.
+    if (field.name == "message_type" && !is_time_message(field.bytes)) return true;
+    if (field.name == "object_value" && (!field.is_message() || field.message().fields().empty() ||
+                                         !is_time_message(field.message().fields().front().name))) {
+      return true;
+    }
+    if (field.name == "object_value" || field.name == "message_type") continue;
     if (mentions_message_type(field.name)) return true;
     switch (field.kind) {
       case textproto::Kind::kString:

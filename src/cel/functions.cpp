@@ -349,6 +349,10 @@ Value negate(std::span<const Value> a) {
     return Value::integer(-a[0].as_int());
   }
   if (a.size() == 1 && a[0].kind() == ValueKind::kDouble) return Value::floating(-a[0].as_double());
+  if (a.size() == 1 && a[0].kind() == ValueKind::kDuration) {
+    const Value operands[] = {Value::duration({}), a[0]};
+    if (auto negated = time_arithmetic('-', operands)) return std::move(*negated);
+  }
   return no_overload("-_", a);
 }
 

@@ -87,6 +87,12 @@ class Planner {
       case ExprKind::kSelect:
         info.value = Value::string(e.name);
         if (!e.test_only) dotted_name(e, info.qualified);
+        // The two message types CEL has as values name their type (`type(t) == ...`).
+        if (info.qualified == "google.protobuf.Timestamp" ||
+            info.qualified == "google.protobuf.Duration") {
+          info.value = Value::type(info.qualified);
+          info.folded = true;
+        }
         break;
       case ExprKind::kCall:
         plan_call(e, info);

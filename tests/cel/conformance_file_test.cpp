@@ -225,19 +225,25 @@ TEST(ConformanceFile, NeedsMessageTypesHeuristic) {
       "expr: 'type(duration(\"1s\"))' value { type_value: 'google.protobuf.Duration' }"));
   // ...unless built as messages.
   EXPECT_TRUE(needs_messages("expr: 'google.protobuf.Duration {seconds: 1}'"));
-  // A message value anywhere in the expected result or the bindings.
-  EXPECT_TRUE(needs_messages(
+  // A message value anywhere in the expected result or the bindings, except the two well-known
+  // types CEL has as values (timestamp and duration).
+  EXPECT_FALSE(needs_messages(
       "expr: 'x' value { object_value { [type.googleapis.com/google.protobuf.Duration] {} } }"));
+  EXPECT_TRUE(needs_messages(
+      "expr: 'x' value { object_value { [type.googleapis.com/google.protobuf.Int32Value] {} } }"));
   EXPECT_TRUE(
       needs_messages("expr: 'x' bindings { key: 'x' value { value { list_value { values { "
                      "object_value {} } } } } }"));
   EXPECT_TRUE(
       needs_messages("expr: 'x' value { enum_value { type: "
                      "'cel.expr.conformance.proto3.GlobalEnum' value: 1 } }"));
-  // A message-typed declaration, even of a well-known type.
-  EXPECT_TRUE(
+  // A message-typed declaration, except of timestamp and duration.
+  EXPECT_FALSE(
       needs_messages("expr: 'x' type_env { name: 'x' ident { type { message_type: "
                      "'google.protobuf.Duration' } } }"));
+  EXPECT_TRUE(
+      needs_messages("expr: 'x' type_env { name: 'x' ident { type { message_type: "
+                     "'google.protobuf.Any' } } }"));
   EXPECT_FALSE(
       needs_messages("expr: 'x' type_env { name: 'x' ident { type { primitive: INT64 } } } "
                      "bindings { key: 'x' value { value { int64_value: 1 } } }"));
@@ -357,7 +363,7 @@ TEST(ConformanceData, MessageTypeHeuristicOnRealFiles) {
   EXPECT_FALSE(needs_message_types(*to_type));
   const ConformanceTest* millis = find_test(*timestamps, "get_milliseconds");
   ASSERT_NE(millis, nullptr);
-  EXPECT_TRUE(needs_message_types(*millis));  // binds a google.protobuf.Duration message
+  EXPECT_FALSE(needs_message_types(*millis));  // binds a duration, spelled as its message
 
   Result<ConformanceFile> dynamic = load_conformance_file((dir / "dynamic.textproto").string());
   ASSERT_TRUE(dynamic.ok()) << dynamic.error().message;

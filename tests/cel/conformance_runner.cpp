@@ -98,7 +98,22 @@ std::optional<Value> to_value(const textproto::Message& m) {
     }
     return Value::map(std::move(entries));
   }
-  return std::nullopt;  // object_value, enum_value, ...
+  if (kind == "object_value" && f.is_message() && !f.message().empty()) {
+    // google.protobuf.Timestamp and Duration are CEL values; other messages are not supported.
+    const textproto::Field& any = f.message().fields().front();
+    const bool timestamp = any.name == "[type.googleapis.com/google.protobuf.Timestamp]";
+    const bool duration = any.name == "[type.googleapis.com/google.protobuf.Duration]";
+    if (!any.is_message() || (!timestamp && !duration)) return std::nullopt;
+    auto seconds = any.message().get_int64("seconds", 0);
+    auto nanos = any.message().get_int64("nanos", 0);
+    if (!seconds.ok() || !nanos.ok() || *nanos <= -1'000'000'000 || *nanos >= 1'000'000'000) {
+      return std::nullopt;
+    }
+    const auto n = static_cast<std::int32_t>(*nanos);
+    return timestamp ? Value::timestamp(Timestamp{*seconds, n})
+                     : Value::duration(Duration{*seconds, n});
+  }
+  return std::nullopt;  // other object_values, enum_value, ...
 }
 
 /// Conformance equality: the same kind at every level (1 is not 1.0 here), NaN equals NaN.
