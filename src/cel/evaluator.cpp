@@ -5,7 +5,7 @@
 #include "cel/plan.h"
 #include "cel/program.h"
 
-#include <array>
+#include <new>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -23,6 +23,39 @@ const Value* MapActivation::find(std::string_view name) const {
 }
 
 namespace {
+
+/// A call's evaluated arguments: on the stack for the usual few (constructed one by one, since
+/// zeroing a whole array of Values per call showed up in profiles), on the heap beyond.
+class ArgumentBuffer {
+ public:
+  explicit ArgumentBuffer(std::size_t count) {
+    if (count > kInline) heap_.reserve(count);
+  }
+  ~ArgumentBuffer() {
+    for (std::size_t i = 0; i < inline_count_; ++i) inline_data()[i].~Value();
+  }
+  ArgumentBuffer(const ArgumentBuffer&) = delete;
+  ArgumentBuffer& operator=(const ArgumentBuffer&) = delete;
+
+  const Value& push(Value v) {
+    if (heap_.capacity() > 0) return heap_.emplace_back(std::move(v));
+    return *new (inline_data() + inline_count_++) Value(std::move(v));
+  }
+  std::span<const Value> values() const {
+    if (heap_.capacity() > 0) return heap_;
+    return {inline_data(), inline_count_};
+  }
+
+ private:
+  static constexpr std::size_t kInline = 4;
+  Value* inline_data() { return std::launder(reinterpret_cast<Value*>(storage_)); }
+  const Value* inline_data() const {
+    return std::launder(reinterpret_cast<const Value*>(storage_));
+  }
+  alignas(Value) unsigned char storage_[kInline * sizeof(Value)];
+  std::size_t inline_count_ = 0;
+  std::vector<Value> heap_;
+};
 
 class Evaluator {
  public:
@@ -334,28 +367,16 @@ class Evaluator {
       return *index_ref(e, info, scratch);
     }
     if (info.op != detail::Operator::kNone) return relation(e, info.op);
-    // Most calls have few arguments: keep them on the stack.
-    constexpr std::size_t kInline = 4;
-    std::array<Value, kInline> inline_args;
-    std::vector<Value> heap_args;
-    const std::size_t count = e.args.size() + (e.target && !info.namespaced ? 1 : 0);
-    Value* args = inline_args.data();
-    if (count > kInline) {
-      heap_args.resize(count);
-      args = heap_args.data();
-    }
-    std::size_t n = 0;
+    ArgumentBuffer args(e.args.size() + (e.target && !info.namespaced ? 1 : 0));
     if (e.target && !info.namespaced) {
-      args[n] = eval(*e.target);
-      if (args[n].is_error()) return args[n];
-      ++n;
+      const Value& v = args.push(eval(*e.target));
+      if (v.is_error()) return v;
     }
     for (const ExprPtr& arg : e.args) {
-      args[n] = eval(*arg);
-      if (args[n].is_error()) return args[n];
-      ++n;
+      const Value& v = args.push(eval(*arg));
+      if (v.is_error()) return v;
     }
-    const std::span<const Value> span(args, n);
+    const std::span<const Value> span = args.values();
     // A built-in may walk its arguments (`l + l`, `s.split(',')`, `sets.contains(a, b)`): charge
     // their size too, so that big values in a loop hit the budget before memory runs out.
     std::uint64_t work = 0;
@@ -370,36 +391,36 @@ class Evaluator {
   Value comprehension(const Expr& e) {
     Value range = eval(*e.iter_range);
     if (range.is_error()) return range;
-    // An error as the initial value is kept, not returned: cel.bind() binds it, and only a body
-    // that reads it fails.
-    Value accu = eval(*e.accu_init);
-    const bool two_vars = !e.iter_var2.empty();
-    std::vector<std::pair<Value, Value>> items;  // (index or key, element or value)
-    if (range.kind() == ValueKind::kList) {
-      const ValueList& list = range.as_list();
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        items.emplace_back(Value::integer(static_cast<std::int64_t>(i)), list[i]);
-      }
-    } else if (range.kind() == ValueKind::kMap) {
-      for (const auto& [key, value] : range.as_map()) items.emplace_back(key, value);
-    } else {
+    if (range.kind() != ValueKind::kList && range.kind() != ValueKind::kMap) {
       return Value::error("expression of type '" + std::string(range.cel_type()) +
                           "' cannot be the range of a comprehension");
     }
+    // An error as the initial value is kept, not returned: cel.bind() binds it, and only a body
+    // that reads it fails.
+    Value accu = eval(*e.accu_init);
     const std::size_t scope = locals_.size();
     locals_.emplace_back(e.accu_var, std::move(accu));
-    for (auto& [first, second] : items) {
+    // `range` holds its list or map alive for the whole loop, so elements are read in place.
+    const bool is_list = range.kind() == ValueKind::kList;
+    const std::size_t count = is_list ? range.as_list().size() : range.as_map().size();
+    for (std::size_t i = 0; i < count; ++i) {
       if (!charge(1)) {
         locals_.resize(scope);
         return budget_error();
       }
       const std::size_t loop_scope = locals_.size();
-      if (two_vars) {
-        locals_.emplace_back(e.iter_var, first);
-        locals_.emplace_back(e.iter_var2, second);
+      if (is_list) {
+        const Value& element = range.as_list()[i];
+        if (e.iter_var2.empty()) {
+          locals_.emplace_back(e.iter_var, element);
+        } else {
+          locals_.emplace_back(e.iter_var, Value::integer(static_cast<std::int64_t>(i)));
+          locals_.emplace_back(e.iter_var2, element);
+        }
       } else {
-        // One variable: the element of a list, the key of a map.
-        locals_.emplace_back(e.iter_var, range.kind() == ValueKind::kList ? second : first);
+        const auto& [key, value] = range.as_map()[i];
+        locals_.emplace_back(e.iter_var, key);  // one variable: the key of a map
+        if (!e.iter_var2.empty()) locals_.emplace_back(e.iter_var2, value);
       }
       Value condition = eval(*e.loop_condition);
       if (condition.kind() == ValueKind::kBool && !condition.as_bool()) {
@@ -420,7 +441,8 @@ class Evaluator {
   EvalOptions options_;
   std::string_view container_;
   std::uint64_t cost_ = 0;
-  std::vector<std::pair<std::string, Value>> locals_;
+  /// Loop and accumulator variables, innermost last; names point into the expression tree.
+  std::vector<std::pair<std::string_view, Value>> locals_;
 };
 
 }  // namespace
