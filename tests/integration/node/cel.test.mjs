@@ -61,3 +61,26 @@ test('cel eval rejects invalid variables and usage with exit 2', () => {
   assert.match(help.stdout, /--var/);
   assert.match(help.stdout, /Examples:/);
 });
+
+test('cel eval has the Kubernetes libraries and the examples of docs/cel.md work', () => {
+  const cases = [
+    ['quantity("40Gi").isGreaterThan(quantity("32Gi"))', 'true'],
+    ['quantity("1024Mi")', 'quantity("1Gi")'],
+    ['semver("1.2.3-rc.1").isLessThan(semver("1.2.3"))', 'true'],
+    ["'abc123'.find('[0-9]+')", '"123"'],
+    ['sets.contains([1, 2, 3], [2.0])', 'true'],
+    ['[3, 1].isSorted()', 'false'],
+    ['"%s-%d".format(["a", 1])', '"a-1"'],
+    ['timestamp("2024-03-10T12:00:00Z").getHours("America/Los_Angeles")', '5'],
+  ];
+  for (const [expr, want] of cases) {
+    const r = evalCel(expr);
+    assert.equal(r.status, 0, `${expr}: ${r.stderr}`);
+    assert.equal(r.stdout, `${want}\n`, expr);
+  }
+  const filtered = evalCel('devices.filter(d, d.memory >= 80).map(d, d.name)',
+    '--var', 'devices=[{"name":"a","memory":80},{"name":"b","memory":40}]');
+  assert.equal(filtered.stdout, '["a"]\n');
+  const negative = evalCel('--', '-duration("1.5s")');
+  assert.equal(negative.stdout, 'duration("-1.5s")\n');
+});
