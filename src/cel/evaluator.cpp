@@ -5,6 +5,7 @@
 #include "cel/plan.h"
 #include "cel/program.h"
 
+#include <deque>
 #include <new>
 #include <optional>
 #include <utility>
@@ -441,8 +442,10 @@ class Evaluator {
   EvalOptions options_;
   std::string_view container_;
   std::uint64_t cost_ = 0;
-  /// Loop and accumulator variables, innermost last; names point into the expression tree.
-  std::vector<std::pair<std::string_view, Value>> locals_;
+  /// Loop and accumulator variables, innermost last; names point into the expression tree. A
+  /// deque, because ref() hands out pointers to these values while further evaluation (an inner
+  /// comprehension) adds variables: growing a deque at its end never moves the others.
+  std::deque<std::pair<std::string_view, Value>> locals_;
 };
 
 }  // namespace

@@ -164,6 +164,14 @@ TEST(CelEval, ConstantSubexpressionsAreFoldedWithoutChangingResults) {
   EXPECT_EQ(v.as_error().column, 7u);  // the `/`
 }
 
+TEST(CelEval, ABorrowedLoopVariableSurvivesInnerComprehensions) {
+  // `v` is read by reference while the right side runs comprehensions that add loop variables;
+  // those must not move it (ASan catches a regression here; found by the fuzzer).
+  EXPECT_EQ(eval("[2].all(v, v == [1, 2].map(w, [3, 4, 5].map(x, x + w)).size())"), "true");
+  EXPECT_EQ(eval("[1, 2].exists(v, v == ([1, 2, 3].all(w, [1].exists(x, x > 0)) ? 1 : 2))"),
+            "true");
+}
+
 TEST(CelEval, BorrowedReadsMatchCopiedOnes) {
   MapActivation vars;
   vars.set("d", Value::map({{Value::string("attrs"),
