@@ -165,6 +165,7 @@ class Search {
                              " constraint " + std::to_string(c);
     std::uint64_t total_need = 0;
     for (std::uint32_t r : con.requests) total_need += r < need_.size() ? need_[r] : 0;
+    if (total_need == 0) return true;  // binds no device
     if (con.distinct) {
       value_used_[c].assign(values, false);
       std::vector<bool> seen(values, false);
