@@ -3,6 +3,7 @@
 // selector would cost with no interpreter at all). Prints Google Benchmark's table, then ns/eval
 // per selector with the ratio CEL / native.
 #include "cel/program.h"
+#include "ratio_reporter.h"
 
 #include <benchmark/benchmark.h>
 
@@ -145,27 +146,6 @@ void BM_Compile(benchmark::State& state, const Selector& selector) {
   }
 }
 
-/// Keeps each run's CPU time per iteration so main() can print CEL / native side by side.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.iterations > 0 && !run.error_occurred) {
-        ns_[run.benchmark_name()] =
-            run.cpu_accumulated_time * 1e9 / static_cast<double>(run.iterations);
-      }
-    }
-  }
-  double ns(const std::string& name) const {
-    const auto it = ns_.find(name);
-    return it == ns_.end() ? -1 : it->second;
-  }
-
- private:
-  std::map<std::string, double> ns_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,7 +155,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark((std::string("compile/") + s.name).c_str(), BM_Compile, s);
   }
   benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
+  sluice::bench_util::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::printf("\n%-22s %12s %12s %8s %12s\n", "selector", "CEL ns/eval", "native ns", "ratio",
               "compile ns");
