@@ -1,0 +1,345 @@
+#include "dra/node_allocator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <utility>
+
+namespace sluice::dra {
+namespace {
+
+/// One way to serve a request: `exactly`, or one `firstAvailable` entry.
+struct Alternative {
+  std::string name;     ///< "req" or "req/sub": the result's request name
+  std::string request;  ///< "req": what constraints and configs name
+  std::string device_class;
+  const std::vector<std::string>* selectors = nullptr;
+  AllocationMode mode = AllocationMode::kExactCount;
+  std::int64_t count = 1;
+  bool admin_access = false;
+  const std::vector<DeviceToleration>* tolerations = nullptr;
+  const std::map<std::string, Quantity>* capacity_requests = nullptr;
+  std::vector<std::uint32_t> candidates;  ///< device indices
+  std::string impossible;                 ///< non-empty: cannot be served at all (why)
+};
+
+struct FlatRequest {
+  std::size_t claim = 0;
+  std::vector<Alternative> alternatives;
+};
+
+bool tolerates(const DeviceToleration& t, const DeviceTaint& taint) {
+  if (t.effect && *t.effect != taint.effect) return false;
+  if (t.key.empty()) return t.op == TolerationOperator::kExists;
+  if (t.key != taint.key) return false;
+  return t.op == TolerationOperator::kExists || t.value == taint.value;
+}
+
+/// A taint with effect NoSchedule or NoExecute keeps a device unless a toleration covers it.
+bool taints_tolerated(const Device& device, const std::vector<DeviceToleration>& tolerations) {
+  for (const DeviceTaint& taint : device.taints) {
+    if (taint.effect == TaintEffect::kNone) continue;
+    const bool ok =
+        std::any_of(tolerations.begin(), tolerations.end(),
+                    [&taint](const DeviceToleration& t) { return tolerates(t, taint); });
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/// capacity.requests: each named capacity must exist and be at least the request.
+bool capacity_fits(const Device& device, const std::map<std::string, Quantity>& requests) {
+  for (const auto& [name, want] : requests) {
+    const auto it = device.capacity.find(name);
+    if (it == device.capacity.end() || it->second.value.compare(want) < 0) return false;
+  }
+  return true;
+}
+
+/// A quantity in thousandths, rounded up (consumption) or down (capacity).
+std::int64_t milli_units(const Quantity& q, bool round_up) {
+  if (auto scaled = q.mul(1000); scaled.ok()) {
+    if (auto exact = scaled->as_int64()) return *exact;
+  }
+  const double v = q.as_double() * 1000;
+  const double r = round_up ? std::ceil(v) : std::floor(v);
+  return r >= 9.2e18 ? INT64_MAX : static_cast<std::int64_t>(r);
+}
+
+/// A device's value of a constraint's attribute: the fully qualified name, or the bare id when
+/// the domain is the device's driver.
+const DeviceAttribute* attribute_of(const NodeDevice& d, const NodePool& pool,
+                                    const std::string& name) {
+  if (const auto it = d.device->attributes.find(name); it != d.device->attributes.end()) {
+    return &it->second;
+  }
+  const QualifiedName q = parse_qualified_name(name, pool.driver);
+  if (q.domain != pool.driver) return nullptr;
+  const auto it = d.device->attributes.find(std::string(q.id));
+  return it == d.device->attributes.end() ? nullptr : &it->second;
+}
+
+std::string attribute_key(const DeviceAttribute& a) {
+  switch (a.kind) {
+    case DeviceAttribute::Kind::kInt:
+      return "i" + std::to_string(a.int_value);
+    case DeviceAttribute::Kind::kBool:
+      return a.bool_value ? "bt" : "bf";
+    case DeviceAttribute::Kind::kString:
+      return "s" + a.string_value;
+    case DeviceAttribute::Kind::kVersion:
+      return "v" + a.string_value;
+  }
+  return "";
+}
+
+/// Interns strings to small ids, per purpose.
+class Interner {
+ public:
+  std::uint32_t id(const std::string& key) {
+    return map_.emplace(key, static_cast<std::uint32_t>(map_.size())).first->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> map_;
+};
+
+bool names_request(const DeviceConstraint& c, const Alternative& alt) {
+  if (c.requests.empty()) return true;
+  return std::find(c.requests.begin(), c.requests.end(), alt.request) != c.requests.end() ||
+         std::find(c.requests.begin(), c.requests.end(), alt.name) != c.requests.end();
+}
+
+}  // namespace
+
+NodeAllocator::NodeAllocator(const Inventory& inventory) : inventory_(inventory) {
+  for (const DeviceClass& c : inventory.device_classes) classes_[c.meta.name] = &c;
+}
+
+const DeviceView& NodeAllocator::view_of(const std::string& driver, const Device& device) {
+  auto& slot = views_[&device];
+  if (!slot) slot = std::make_unique<DeviceView>(DeviceView::from_model(driver, device));
+  return *slot;
+}
+
+Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
+                                            std::span<const ResourceClaim* const> claims,
+                                            const AllocatedDevices& allocated) {
+  const NodeDevices devices = devices_for_node(inventory_, node);
+  SelectorMemo memo;
+  // Requests and their alternatives, with candidates.
+  std::vector<FlatRequest> requests;
+  for (std::size_t c = 0; c < claims.size(); ++c) {
+    const ResourceClaim& claim = *claims[c];
+    const std::string owner = "claim " + display_name(claim.meta);
+    for (const DeviceRequest& request : claim.spec.requests) {
+      FlatRequest flat;
+      flat.claim = c;
+      auto add = [&](std::string name, const auto& r, bool admin) {
+        Alternative alt;
+        alt.name = std::move(name);
+        alt.request = request.name;
+        alt.device_class = r.device_class_name;
+        alt.selectors = &r.selectors;
+        alt.mode = r.allocation_mode;
+        alt.count = r.count;
+        alt.admin_access = admin;
+        alt.tolerations = &r.tolerations;
+        alt.capacity_requests = &r.capacity_requests;
+        flat.alternatives.push_back(std::move(alt));
+      };
+      if (request.exactly) {
+        add(request.name, *request.exactly, request.exactly->admin_access.value_or(false));
+      }
+      for (const DeviceSubRequest& sub : request.first_available) {
+        add(request.name + "/" + sub.name, sub, false);
+      }
+      for (Alternative& alt : flat.alternatives) {
+        const auto cls = classes_.find(alt.device_class);
+        if (cls == classes_.end()) {
+          return make_error(ErrorCode::kInvalidArgument, owner + ": request " + alt.name +
+                                                             ": device class '" + alt.device_class +
+                                                             "' not found");
+        }
+        std::vector<SelectorPtr> class_selectors;
+        std::vector<SelectorPtr> request_selectors;
+        for (const std::string& e : cls->second->selectors) {
+          auto s = selectors_.get_or_compile(e);
+          if (!s.ok())
+            return make_error(ErrorCode::kInvalidArgument,
+                              "device class " + alt.device_class + ": " + s.error().message);
+          class_selectors.push_back(*s);
+        }
+        for (const std::string& e : *alt.selectors) {
+          auto s = selectors_.get_or_compile(e);
+          if (!s.ok())
+            return make_error(ErrorCode::kInvalidArgument, owner + ": " + s.error().message);
+          request_selectors.push_back(*s);
+        }
+        bool incomplete = false;
+        for (std::uint32_t i = 0; i < devices.devices.size(); ++i) {
+          const NodeDevice& d = devices.devices[i];
+          const NodePool& pool = devices.pools[d.pool];
+          const DeviceView& view = view_of(pool.driver, *d.device);
+          auto by_class =
+              selectors_match("device class " + alt.device_class, class_selectors, view, &memo);
+          if (!by_class.ok()) return std::move(by_class).error();
+          if (!*by_class) continue;
+          auto by_request = selectors_match(owner, request_selectors, view, &memo);
+          if (!by_request.ok()) return std::move(by_request).error();
+          if (!*by_request || !taints_tolerated(*d.device, *alt.tolerations) ||
+              !capacity_fits(*d.device, *alt.capacity_requests)) {
+            continue;
+          }
+          incomplete = incomplete || pool.incomplete;
+          alt.candidates.push_back(i);
+        }
+        if (alt.mode == AllocationMode::kAll && incomplete) {
+          alt.impossible = "allocationMode All needs complete pools";
+        }
+      }
+      requests.push_back(std::move(flat));
+    }
+  }
+
+  // What every combination shares: devices in use, counters, topology.
+  SolverProblem base;
+  base.device_count = static_cast<std::uint32_t>(devices.devices.size());
+  base.in_use.assign(devices.devices.size(), false);
+  std::map<std::string, std::uint32_t> counter_index;  // "pool#/set/counter"
+  for (std::size_t p = 0; p < devices.pools.size(); ++p) {
+    for (const CounterSet* set : devices.pools[p].counter_sets) {
+      for (const auto& [name, counter] : set->counters) {
+        counter_index[std::to_string(p) + "/" + set->name + "/" + name] =
+            static_cast<std::uint32_t>(base.counter_available.size());
+        base.counter_available.push_back(milli_units(counter.value, false));
+      }
+    }
+  }
+  base.consumes.resize(devices.devices.size());
+  std::vector<bool> broken(devices.devices.size(), false);  // consumes a counter that is missing
+  Interner numa;
+  Interner root;
+  Interner parent;
+  for (std::uint32_t i = 0; i < devices.devices.size(); ++i) {
+    const NodeDevice& d = devices.devices[i];
+    const NodePool& pool = devices.pools[d.pool];
+    base.in_use[i] = allocated.contains(device_id(pool.driver, pool.name, d.device->name));
+    std::string parent_key = "device/" + std::to_string(i);
+    for (const DeviceCounterConsumption& use : d.device->consumes_counters) {
+      parent_key = std::to_string(d.pool) + "/" + use.counter_set;
+      for (const auto& [name, counter] : use.counters) {
+        const auto it = counter_index.find(parent_key + "/" + name);
+        if (it == counter_index.end()) {
+          broken[i] = true;
+          continue;
+        }
+        base.consumes[i].push_back(CounterUse{it->second, milli_units(counter.value, true)});
+      }
+    }
+    auto key = [&](const char* name) {
+      const DeviceAttribute* a = attribute_of(d, pool, name);
+      return a ? attribute_key(*a) : "device/" + std::to_string(i);
+    };
+    base.topology.push_back({numa.id(key("resource.kubernetes.io/numaNode")),
+                             root.id(key("resource.kubernetes.io/pcieRoot")),
+                             parent.id(parent_key)});
+  }
+  // Devices in use take their share of the counters.
+  for (std::uint32_t i = 0; i < devices.devices.size(); ++i) {
+    if (!base.in_use[i]) continue;
+    for (const CounterUse& use : base.consumes[i])
+      base.counter_available[use.counter] -= use.amount;
+  }
+
+  // firstAvailable combinations, in Kubernetes' order.
+  NodeOutcome outcome;
+  std::vector<std::size_t> choice(requests.size(), 0);
+  constexpr int kMaxCombinations = 256;
+  for (int tried = 0; tried < kMaxCombinations; ++tried) {
+    SolverProblem problem = base;
+    std::vector<const Alternative*> chosen;
+    std::string impossible;
+    for (std::size_t r = 0; r < requests.size(); ++r) {
+      const Alternative& alt = requests[r].alternatives[choice[r]];
+      chosen.push_back(&alt);
+      if (!alt.impossible.empty() && impossible.empty()) {
+        impossible = "request " + alt.name + ": " + alt.impossible;
+      }
+      SolverRequest sr;
+      for (std::uint32_t i : alt.candidates) {
+        if (!broken[i]) sr.candidates.push_back(i);
+      }
+      sr.count = static_cast<std::uint32_t>(std::max<std::int64_t>(alt.count, 1));
+      sr.all = alt.mode == AllocationMode::kAll;
+      sr.admin_access = alt.admin_access;
+      problem.requests.push_back(std::move(sr));
+    }
+    Interner values;
+    for (std::size_t c = 0; c < claims.size(); ++c) {
+      for (const DeviceConstraint& con : claims[c]->spec.constraints) {
+        SolverConstraint sc;
+        sc.distinct = con.distinct_attribute.has_value();
+        const std::string& name = sc.distinct ? *con.distinct_attribute : *con.match_attribute;
+        for (std::size_t r = 0; r < requests.size(); ++r) {
+          if (requests[r].claim == c && names_request(con, *chosen[r])) {
+            sc.requests.push_back(static_cast<std::uint32_t>(r));
+          }
+        }
+        for (const NodeDevice& d : devices.devices) {
+          const DeviceAttribute* a = attribute_of(d, devices.pools[d.pool], name);
+          sc.value_of_device.push_back(a ? values.id(attribute_key(*a)) : kMissingValue);
+        }
+        problem.constraints.push_back(std::move(sc));
+      }
+    }
+    if (impossible.empty()) {
+      const SolverResult solved = solve(problem);
+      outcome.steps += solved.steps;
+      if (solved.outcome == SolverResult::Outcome::kAllocated) {
+        outcome.allocated = true;
+        outcome.score = solved.score;
+        outcome.results.resize(claims.size());
+        for (std::size_t r = 0; r < requests.size(); ++r) {
+          AllocationResult& result = outcome.results[requests[r].claim];
+          for (std::uint32_t i : solved.devices[r]) {
+            const NodeDevice& d = devices.devices[i];
+            const NodePool& pool = devices.pools[d.pool];
+            DeviceRequestAllocationResult item;
+            item.request = chosen[r]->name;
+            item.driver = pool.driver;
+            item.pool = pool.name;
+            item.device = d.device->name;
+            if (chosen[r]->admin_access) item.admin_access = true;
+            item.tolerations = *chosen[r]->tolerations;
+            result.results.push_back(std::move(item));
+            if (pool.node_local && !result.node_selector) {
+              NodeSelectorTerm term;
+              term.match_fields.push_back(NodeSelectorRequirement{
+                  "metadata.name", NodeSelectorOperator::kIn, {node.meta.name}});
+              result.node_selector = NodeSelector{{std::move(term)}};
+            }
+          }
+        }
+        return outcome;
+      }
+      if (outcome.reason.empty()) outcome.reason = solved.reason;
+    } else if (outcome.reason.empty()) {
+      outcome.reason = impossible;
+    }
+    // The next combination: the last request's next alternative first.
+    std::size_t r = requests.size();
+    while (r > 0) {
+      --r;
+      if (++choice[r] < requests[r].alternatives.size()) break;
+      choice[r] = 0;
+      if (r == 0) return outcome;
+    }
+    if (requests.empty()) return outcome;
+  }
+  outcome.reason = "more than " + std::to_string(kMaxCombinations) +
+                   " firstAvailable combinations; the first ones did not fit: " + outcome.reason;
+  return outcome;
+}
+
+}  // namespace sluice::dra
