@@ -3,6 +3,7 @@
 // one node at a time. Each solve is timed on its own: p50/p99 counters are per-solve latencies.
 // After Google Benchmark's table it prints, per case, solver and first-fit CPU time, the ratio,
 // the search steps of each and whether their answers agree.
+#include "dra/cluster.h"
 #include "dra/first_fit.h"
 #include "dra/solver.h"
 #include "ratio_reporter.h"
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <numeric>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -125,6 +127,85 @@ void run(benchmark::State& state, const SolverProblem& problem) {
   state.counters["allocated"] = last.outcome == SolverResult::Outcome::kAllocated ? 1 : 0;
 }
 
+/// 1,000 nodes x 8 GPUs (NVIDIA-style attributes: NUMA node and pcieRoot), and 5,000 claims of
+/// 1-8 GPUs (seeded) selecting by class, a third of them with a pcieRoot or NUMA constraint.
+sluice::dra::Inventory big_cluster() {
+  using namespace sluice::dra;
+  Inventory inv;
+  DeviceClass gpu;
+  gpu.meta.name = "gpu.nvidia.com";
+  gpu.selectors = {
+      "device.driver == 'gpu.nvidia.com' && "
+      "device.attributes['gpu.nvidia.com'].type == 'gpu'"};
+  inv.device_classes = {gpu};
+  for (int n = 0; n < 1000; ++n) {
+    Node node;
+    node.meta.name = "node-" + std::to_string(1000 + n);
+    ResourceSlice slice;
+    slice.meta.name = node.meta.name + "-gpus";
+    slice.driver = "gpu.nvidia.com";
+    slice.pool = ResourcePool{node.meta.name, 1, 1};
+    slice.node_name = node.meta.name;
+    for (int i = 0; i < 8; ++i) {
+      Device d;
+      d.name = "gpu-" + std::to_string(i);
+      d.attributes["type"] = DeviceAttribute::of_string("gpu");
+      d.attributes["productName"] = DeviceAttribute::of_string("NVIDIA H100 80GB HBM3");
+      d.attributes["resource.kubernetes.io/numaNode"] = DeviceAttribute::of_int(i / 4);
+      d.attributes["resource.kubernetes.io/pcieRoot"] =
+          DeviceAttribute::of_string("pci0000:" + std::to_string(i / 2));
+      slice.devices.push_back(std::move(d));
+    }
+    inv.nodes.push_back(std::move(node));
+    inv.resource_slices.push_back(std::move(slice));
+  }
+  std::mt19937 rng(7);
+  for (int c = 0; c < 5000; ++c) {
+    ResourceClaim claim;
+    claim.meta.name = "claim-" + std::to_string(c);
+    claim.meta.ns = "ml";
+    DeviceRequest r;
+    r.name = "gpus";
+    ExactDeviceRequest exact;
+    exact.device_class_name = "gpu.nvidia.com";
+    exact.count = std::uniform_int_distribution<int>(1, 8)(rng);
+    r.exactly = exact;
+    claim.spec.requests.push_back(r);
+    const int kind = c % 3;
+    if (kind != 0 && exact.count <= 4) {
+      DeviceConstraint k;
+      k.match_attribute =
+          exact.count <= 2 ? "resource.kubernetes.io/pcieRoot" : "resource.kubernetes.io/numaNode";
+      claim.spec.constraints.push_back(k);
+    }
+    inv.resource_claims.push_back(std::move(claim));
+  }
+  return inv;
+}
+
+void cluster(benchmark::State& state) {
+  const sluice::dra::Inventory inv = big_cluster();
+  for (auto _ : state) {
+    auto result = sluice::dra::allocate_cluster(inv);
+    if (!result.ok()) {
+      state.SkipWithError(result.error().message.c_str());
+      return;
+    }
+    std::size_t allocated = 0;
+    std::size_t gpus = 0;
+    for (const auto& claim : result->claims) {
+      if (!claim.status.allocation) continue;
+      ++allocated;
+      gpus += claim.status.allocation->results.size();
+    }
+    state.counters["claims_allocated"] = static_cast<double>(allocated);
+    state.counters["gpus_allocated"] = static_cast<double>(gpus);
+    state.counters["nodes_tried"] = static_cast<double>(result->nodes_tried);
+    state.counters["claims_per_s"] =
+        benchmark::Counter(5000, benchmark::Counter::kIsIterationInvariantRate);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -134,6 +215,9 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("first_fit/" + c.name).c_str(), run<sluice::dra::first_fit>,
                                  c.problem);
   }
+  benchmark::RegisterBenchmark("cluster/1000_nodes_x8_5000_claims", cluster)
+      ->Iterations(1)
+      ->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
   sluice::bench_util::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);

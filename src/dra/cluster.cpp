@@ -27,6 +27,7 @@ class ClusterAllocator {
     for (const Node& n : inventory.nodes) nodes_.push_back(&n);
     std::sort(nodes_.begin(), nodes_.end(),
               [](const Node* a, const Node* b) { return a->meta.name < b->meta.name; });
+    count_free_devices();
   }
 
   Result<ClusterResult> run() {
@@ -45,8 +46,47 @@ class ClusterAllocator {
  private:
   void take(const AllocationResult& allocation) {
     for (const DeviceRequestAllocationResult& r : allocation.results) {
-      allocated_.insert(device_id(r.driver, r.pool, r.device));
+      const std::string id = device_id(r.driver, r.pool, r.device);
+      if (!allocated_.insert(id).second) continue;
+      if (const auto it = nodes_of_device_.find(id); it != nodes_of_device_.end()) {
+        for (std::size_t n : it->second) --free_[n];
+      }
     }
+  }
+
+  /// Free devices per node, kept up to date by take(): a node with fewer free devices than a
+  /// claim set asks for is skipped without building its allocation problem.
+  void count_free_devices() {
+    free_.assign(nodes_.size(), 0);
+    for (std::size_t n = 0; n < nodes_.size(); ++n) {
+      const NodeDevices devices = devices_for_node(allocator_.slices_for(*nodes_[n]), *nodes_[n]);
+      for (const NodeDevice& d : devices.devices) {
+        const NodePool& pool = devices.pools[d.pool];
+        const std::string id = device_id(pool.driver, pool.name, d.device->name);
+        nodes_of_device_[id].push_back(n);
+        if (allocated_.count(id) == 0) ++free_[n];
+      }
+    }
+  }
+
+  /// The fewest devices `claims` can be served with (All counts as one, a prioritized list as
+  /// its smallest alternative).
+  static std::int64_t least_devices(const std::vector<const ResourceClaim*>& claims) {
+    std::int64_t total = 0;
+    for (const ResourceClaim* c : claims) {
+      for (const DeviceRequest& r : c->spec.requests) {
+        std::int64_t least = 0;
+        if (r.exactly) {
+          least = r.exactly->allocation_mode == AllocationMode::kAll ? 1 : r.exactly->count;
+        }
+        for (const DeviceSubRequest& sub : r.first_available) {
+          const std::int64_t n = sub.allocation_mode == AllocationMode::kAll ? 1 : sub.count;
+          least = least == 0 ? n : std::min(least, n);
+        }
+        total += least;
+      }
+    }
+    return total;
   }
 
   /// The claim a pod's entry refers to: a named claim, or the one generated from a template
@@ -121,8 +161,16 @@ class ClusterAllocator {
     const Node* best_node = nullptr;
     NodeOutcome best;
     std::size_t feasible = 0;
-    for (const Node* node : nodes_) {
+    const std::int64_t least = least_devices(claims);
+    std::size_t skipped = 0;
+    for (std::size_t n = 0; n < nodes_.size(); ++n) {
+      const Node* node = nodes_[n];
       if (pinned != nullptr && node->meta.name != *pinned) continue;
+      if (free_[n] < least) {
+        ++skipped;
+        continue;
+      }
+      if (!options_.only_node.empty() && node->meta.name != options_.only_node) continue;
       const bool selectors_ok =
           std::all_of(must_match.begin(), must_match.end(),
                       [node](const NodeSelector* s) { return node_selector_matches(*s, *node); });
@@ -143,6 +191,9 @@ class ClusterAllocator {
       if (++feasible == options_.feasible_nodes_to_score) break;
     }
     if (best_node == nullptr) {
+      if (placement.reason.empty() && skipped > 0) {
+        placement.reason = "no node has " + std::to_string(least) + " free devices";
+      }
       if (placement.reason.empty()) placement.reason = "no node is eligible";
       for (const ResourceClaim* c : claims) result_.claims.push_back(*c);
     } else {
@@ -172,6 +223,8 @@ class ClusterAllocator {
   std::set<std::string> used_by_pod_;
   std::set<const ResourceClaim*> placed_;
   AllocatedDevices allocated_;
+  std::vector<std::int64_t> free_;  ///< per node (in nodes_ order)
+  std::map<std::string, std::vector<std::size_t>> nodes_of_device_;
   ClusterResult result_;
 };
 

@@ -18,6 +18,8 @@ struct ClusterOptions {
   /// Stop looking after this many nodes where the claims fit, and take the best of them
   /// (Kubernetes likewise scores only a share of the feasible nodes in big clusters). 0 = all.
   std::size_t feasible_nodes_to_score = 64;
+  /// Only this node (`sluice dra allocate --node`); empty = every node.
+  std::string only_node;
 };
 
 /// One decision: a pod's claims (or one claim without a pod) and where they went.

@@ -114,6 +114,21 @@ bool names_request(const DeviceConstraint& c, const Alternative& alt) {
 
 NodeAllocator::NodeAllocator(const Inventory& inventory) : inventory_(inventory) {
   for (const DeviceClass& c : inventory.device_classes) classes_[c.meta.name] = &c;
+  for (const ResourceSlice& s : inventory.resource_slices) {
+    if (s.node_name) {
+      slices_by_node_[*s.node_name].push_back(&s);
+    } else {
+      selecting_slices_.push_back(&s);
+    }
+  }
+}
+
+std::vector<const ResourceSlice*> NodeAllocator::slices_for(const Node& node) const {
+  std::vector<const ResourceSlice*> out = selecting_slices_;
+  if (const auto it = slices_by_node_.find(node.meta.name); it != slices_by_node_.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  return out;
 }
 
 const DeviceView& NodeAllocator::view_of(const std::string& driver, const Device& device) {
@@ -125,7 +140,7 @@ const DeviceView& NodeAllocator::view_of(const std::string& driver, const Device
 Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
                                             std::span<const ResourceClaim* const> claims,
                                             const AllocatedDevices& allocated) {
-  const NodeDevices devices = devices_for_node(inventory_, node);
+  const NodeDevices devices = devices_for_node(slices_for(node), node);
   SelectorMemo memo;
   // Requests and their alternatives, with candidates.
   std::vector<FlatRequest> requests;

@@ -47,11 +47,16 @@ class NodeAllocator {
   Result<NodeOutcome> allocate(const Node& node, std::span<const ResourceClaim* const> claims,
                                const AllocatedDevices& allocated);
 
+  /// The slices that may apply to `node`: those naming it plus those that select nodes.
+  std::vector<const ResourceSlice*> slices_for(const Node& node) const;
+
  private:
   const DeviceView& view_of(const std::string& driver, const Device& device);
 
   const Inventory& inventory_;
   std::map<std::string, const DeviceClass*, std::less<>> classes_;
+  std::map<std::string, std::vector<const ResourceSlice*>, std::less<>> slices_by_node_;
+  std::vector<const ResourceSlice*> selecting_slices_;  ///< nodeSelector, allNodes, per device
   SelectorCache selectors_;
   std::map<const Device*, std::unique_ptr<DeviceView>> views_;
 };

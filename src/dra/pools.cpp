@@ -83,9 +83,17 @@ std::string device_id(const std::string& driver, const std::string& pool,
 }
 
 NodeDevices devices_for_node(const Inventory& inventory, const Node& node) {
+  std::vector<const ResourceSlice*> slices;
+  slices.reserve(inventory.resource_slices.size());
+  for (const ResourceSlice& slice : inventory.resource_slices) slices.push_back(&slice);
+  return devices_for_node(slices, node);
+}
+
+NodeDevices devices_for_node(std::span<const ResourceSlice* const> all, const Node& node) {
   // (driver, pool) -> slices of the pool that apply to the node.
   std::map<std::pair<std::string, std::string>, std::vector<const ResourceSlice*>> by_pool;
-  for (const ResourceSlice& slice : inventory.resource_slices) {
+  for (const ResourceSlice* slice_ptr : all) {
+    const ResourceSlice& slice = *slice_ptr;
     bool local = false;
     const bool relevant =
         slice.per_device_node_selection ||

@@ -8,6 +8,7 @@
 #include "dra/model.h"
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct NodeDevices {
 
 /// The pools and devices of `inventory` available on `node`.
 NodeDevices devices_for_node(const Inventory& inventory, const Node& node);
+
+/// The same from a preselected list of slices (all that could apply to the node, in inventory
+/// order): what an allocator with a per-node index of slices uses.
+NodeDevices devices_for_node(std::span<const ResourceSlice* const> slices, const Node& node);
 
 /// "driver/pool/device": a device's identity across the cluster.
 std::string device_id(const std::string& driver, const std::string& pool,
