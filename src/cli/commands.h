@@ -16,5 +16,6 @@ Runner add_up_command(CLI::App& app);
 Runner add_bench_command(CLI::App& app);
 Runner add_gateway_command(CLI::App& app);
 Runner add_cel_command(CLI::App& app);
+Runner add_dra_command(CLI::App& app);
 
 }  // namespace sluice::cli

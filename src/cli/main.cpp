@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       {"bench", sluice::cli::add_bench_command(app)},
       {"gateway", sluice::cli::add_gateway_command(app)},
       {"cel", sluice::cli::add_cel_command(app)},
+      {"dra", sluice::cli::add_dra_command(app)},
   };
   try {
     app.parse(argc, argv);

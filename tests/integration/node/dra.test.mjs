@@ -1,0 +1,107 @@
+// `sluice dra allocate`, run as the real binary on the shipped examples and on bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSluice, tempDir } from './lib.mjs';
+
+const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '../../../examples/dra');
+const example = (name) => join(EXAMPLES, name);
+
+/** claim name -> [{request, device}] from the YAML the command prints. */
+function allocations(yaml) {
+  const out = {};
+  for (const doc of yaml.split(/^---$/m)) {
+    const name = doc.match(/^ {2}name: (\S+)$/m);
+    if (!name) continue;
+    out[name[1]] = [...doc.matchAll(/- request: (\S+)\n\s+driver: \S+\n\s+pool: (\S+)\n\s+device: (\S+)/g)]
+      .map((m) => ({ request: m[1], pool: m[2], device: m[3] }));
+  }
+  return out;
+}
+
+test('dra allocate places every claim of the H100 example with topology in mind', () => {
+  const r = runSluice(['dra', 'allocate', '-f', example('h100-nodes.yaml')]);
+  assert.equal(r.status, 0, r.stderr);
+  const a = allocations(r.stdout);
+  assert.equal(a['eight-gpus-one-node'].length, 8);
+  const pools = new Set(a['eight-gpus-one-node'].map((d) => d.pool));
+  assert.equal(pools.size, 1, 'eight GPUs on one node');
+  // The pair shares a PCIe root: gpu-0/1, 2/3, 4/5 or 6/7 of one node.
+  const pair = a['pair-same-pcie-root'].map((d) => Number(d.device.split('-')[1])).sort();
+  assert.equal(pair.length, 2);
+  assert.equal(Math.floor(pair[0] / 2), Math.floor(pair[1] / 2));
+  // Four on one NUMA node: gpu-0..3 or gpu-4..7.
+  const four = a['four-gpus-one-numa-node'].map((d) => Number(d.device.split('-')[1]));
+  assert.equal(new Set(four.map((i) => Math.floor(i / 4))).size, 1);
+  assert.match(r.stdout, /kind: ResourceClaim/);
+  assert.match(r.stdout, /nodeSelector:/);
+});
+
+test('dra allocate packs MIG slices by shared counters and follows prioritized lists', () => {
+  const mig = runSluice(['dra', 'allocate', '-f', example('mig-partitionable.yaml')]);
+  assert.equal(mig.status, 0, mig.stderr);
+  const a = allocations(mig.stdout);
+  const parents = new Set(a['three-small-slices-one-gpu'].map((d) => d.device.split('-mig-')[0]));
+  assert.equal(parents.size, 1, 'matchAttribute parentUUID keeps the slices on one GPU');
+  const [parent] = parents;
+  assert.equal(a['one-large-slice'][0].device.split('-mig-')[0], parent, 'packed on the used GPU');
+  assert.notEqual(a['whole-gpu'][0].device, parent, 'the whole GPU is the untouched one');
+
+  const mixed = runSluice(['dra', 'allocate', '-f', example('mixed-fleet.yaml')]);
+  assert.equal(mixed.status, 0, mixed.stderr);
+  const m = allocations(mixed.stdout);
+  assert.equal(m['h100-else-two-a100'][0].request, 'gpu/h100');
+  assert.match(m['any-hopper'][0].pool, /^h100-node/);
+});
+
+test('dra allocate exits 1 and names each claim that does not fit', () => {
+  const dir = tempDir();
+  const file = join(dir, 'more.yaml');
+  writeFileSync(file, readFileSync(example('h100-nodes.yaml'), 'utf8') + `
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: nine, namespace: ml}
+spec:
+  devices:
+    requests:
+    - name: gpus
+      exactly: {deviceClassName: gpu.nvidia.com, count: 9}
+`);
+  const r = runSluice(['dra', 'allocate', '-f', file]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /not allocated: ResourceClaim ml\/nine: no node has 9 free devices/);
+  assert.match(r.stdout, /name: eight-gpus-one-node/, 'the others are still printed');
+  const pinned = runSluice(['dra', 'allocate', '-f', example('h100-nodes.yaml'), '--node', 'gpu-node-2']);
+  assert.equal(pinned.status, 1, 'two claims fit on one node, not three');
+  assert.doesNotMatch(pinned.stdout, /pool: gpu-node-1/);
+});
+
+test('dra allocate rejects invalid input with exit 2 and names the object and field', () => {
+  const dir = tempDir();
+  const cases = [
+    ['a: [unclosed', /bad\.yaml/],
+    ['apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n', /Secret/],
+    ['apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\nmetadata: {name: c, namespace: ml}\n' +
+      'spec:\n  devices:\n    requests:\n    - name: r\n      exactly: {deviceClassName: x, count: 0}\n',
+    /ResourceClaim ml\/c: spec\.devices\.requests\[0\]\.exactly\.count/],
+    ['apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: d}\n' +
+      'spec:\n  selectors:\n  - cel: {expression: "device.driver =="}\n', /DeviceClass d: spec\.selectors\[0\]/],
+  ];
+  for (const [text, message] of cases) {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, text);
+    const r = runSluice(['dra', 'allocate', '-f', file]);
+    assert.equal(r.status, 2, `${text}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+  const unknown = runSluice(['dra', 'allocate', '-f', example('h100-nodes.yaml'), '--node', 'nope']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /no such Node/);
+  const help = runSluice(['dra', 'allocate', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /Examples:/);
+});
