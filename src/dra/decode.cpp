@@ -39,7 +39,8 @@ class DocumentDecoder {
       for (std::size_t i = 0; i < node.size(); ++i) object(doc.at(i).node(), {}, {});
       return;
     }
-    if (!node.IsMap()) doc.fail("expected a Kubernetes object (a mapping with apiVersion and kind)");
+    if (!node.IsMap())
+      doc.fail("expected a Kubernetes object (a mapping with apiVersion and kind)");
     object(node, {}, {});
   }
 

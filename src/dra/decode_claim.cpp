@@ -74,8 +74,8 @@ DeviceRequest read_request(const Reader& r) {
   }
   std::set<std::string, std::less<>> names;
   r.for_each_item("firstAvailable", kMaxSubRequests, [&](const Reader& s) {
-    s.expect_map({"name", "deviceClassName", "selectors", "allocationMode", "count",
-                  "tolerations", "capacity"});
+    s.expect_map({"name", "deviceClassName", "selectors", "allocationMode", "count", "tolerations",
+                  "capacity"});
     DeviceSubRequest sub;
     sub.name = s.required_string("name");
     if (!is_dns_label(sub.name)) s.child("name").fail("must be a DNS label");
@@ -137,7 +137,8 @@ ResourceClaimSpec read_claim_spec(const Reader& spec) {
     c.expect_map({"requests", "matchAttribute", "distinctAttribute"});
     DeviceConstraint con;
     con.requests = read_request_refs(c, out.requests);
-    if (c.has("matchAttribute")) con.match_attribute = read_full_qualified(c.child("matchAttribute"));
+    if (c.has("matchAttribute"))
+      con.match_attribute = read_full_qualified(c.child("matchAttribute"));
     if (c.has("distinctAttribute")) {
       con.distinct_attribute = read_full_qualified(c.child("distinctAttribute"));
     }
@@ -166,8 +167,7 @@ AllocationResult read_allocation(const Reader& a) {
   devices.expect_map({"results", "config"});
   devices.for_each_item("results", kMaxResults, [&](const Reader& r) {
     r.expect_map({"request", "driver", "pool", "device", "adminAccess", "tolerations",
-                  "bindingConditions", "bindingFailureConditions", "shareID",
-                  "consumedCapacity"});
+                  "bindingConditions", "bindingFailureConditions", "shareID", "consumedCapacity"});
     DeviceRequestAllocationResult res;
     res.request = r.required_string("request");
     res.driver = r.required_string("driver");
@@ -206,7 +206,8 @@ AllocationResult read_allocation(const Reader& a) {
 
 DeviceClass read_device_class(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec"});
-  if (!is_dns_subdomain(meta.name)) object.child("metadata").child("name").fail("must be a DNS subdomain");
+  if (!is_dns_subdomain(meta.name))
+    object.child("metadata").child("name").fail("must be a DNS subdomain");
   DeviceClass dc;
   dc.meta = std::move(meta);
   Reader spec = object.child("spec");
@@ -223,14 +224,16 @@ DeviceClass read_device_class(const Reader& object, ObjectMeta meta) {
 
 ResourceClaim read_resource_claim(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec", "status"});
-  if (!is_dns_subdomain(meta.name)) object.child("metadata").child("name").fail("must be a DNS subdomain");
+  if (!is_dns_subdomain(meta.name))
+    object.child("metadata").child("name").fail("must be a DNS subdomain");
   ResourceClaim claim;
   claim.meta = std::move(meta);
   claim.spec = read_claim_spec(object.child("spec"));
   Reader status = object.child("status");
   // status.devices (driver-reported device status) does not matter for allocation.
   status.expect_map({"allocation", "reservedFor", "devices"});
-  if (status.has("allocation")) claim.status.allocation = read_allocation(status.child("allocation"));
+  if (status.has("allocation"))
+    claim.status.allocation = read_allocation(status.child("allocation"));
   status.for_each_item("reservedFor", kMaxReservedFor, [&](const Reader& r) {
     r.expect_map({"apiGroup", "resource", "name", "uid"});
     claim.status.reserved_for.push_back({r.optional_string("apiGroup").value_or(""),
@@ -242,7 +245,8 @@ ResourceClaim read_resource_claim(const Reader& object, ObjectMeta meta) {
 
 ResourceClaimTemplate read_resource_claim_template(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec"});
-  if (!is_dns_subdomain(meta.name)) object.child("metadata").child("name").fail("must be a DNS subdomain");
+  if (!is_dns_subdomain(meta.name))
+    object.child("metadata").child("name").fail("must be a DNS subdomain");
   ResourceClaimTemplate t;
   t.meta = std::move(meta);
   Reader spec = object.child("spec");

@@ -34,9 +34,10 @@ NodeSelectorRequirement read_requirement(const Reader& r, bool field) {
   } else if (op == "Lt" && !field) {
     req.op = NodeSelectorOperator::kLt;
   } else {
-    r.child("operator").fail("unsupported operator \"" + op + "\"" +
-                             (field ? " (matchFields allows In, NotIn)"
-                                    : " (expected In, NotIn, Exists, DoesNotExist, Gt or Lt)"));
+    r.child("operator")
+        .fail("unsupported operator \"" + op + "\"" +
+              (field ? " (matchFields allows In, NotIn)"
+                     : " (expected In, NotIn, Exists, DoesNotExist, Gt or Lt)"));
   }
   req.values = r.string_list("values", kUnbounded);
   Reader values = r.child("values");
@@ -101,8 +102,9 @@ NodeSelector read_node_selector(const Reader& r) {
     t.for_each_item("matchExpressions", kUnbounded, [&](const Reader& e) {
       term.match_expressions.push_back(read_requirement(e, false));
     });
-    t.for_each_item("matchFields", kUnbounded,
-                    [&](const Reader& e) { term.match_fields.push_back(read_requirement(e, true)); });
+    t.for_each_item("matchFields", kUnbounded, [&](const Reader& e) {
+      term.match_fields.push_back(read_requirement(e, true));
+    });
     sel.node_selector_terms.push_back(std::move(term));
   });
   if (sel.node_selector_terms.empty()) r.child("nodeSelectorTerms").fail("must be non-empty");
@@ -141,7 +143,8 @@ std::vector<DeviceToleration> read_tolerations(const Reader& parent, std::string
     } else if (effect == "None") {
       t.effect = TaintEffect::kNone;
     } else if (!effect.empty()) {
-      r.child("effect").fail("must be NoSchedule, NoExecute, None or empty, got \"" + effect + "\"");
+      r.child("effect").fail("must be NoSchedule, NoExecute, None or empty, got \"" + effect +
+                             "\"");
     }
     if (r.has("tolerationSeconds")) {
       t.toleration_seconds = r.child("tolerationSeconds")

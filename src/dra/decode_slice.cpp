@@ -43,14 +43,15 @@ DeviceAttribute read_attribute(const Reader& r) {
   if (r.has("string")) {
     ++set;
     a = DeviceAttribute::of_string(r.child("string").as_string());
-    if (a.string_value.size() > kMaxAttributeString) r.child("string").fail("must be at most 64 bytes");
+    if (a.string_value.size() > kMaxAttributeString)
+      r.child("string").fail("must be at most 64 bytes");
   }
   if (r.has("version")) {
     ++set;
     a = DeviceAttribute::of_version(r.child("version").as_string());
     if (!is_semver(a.string_value)) {
-      r.child("version").fail("must be a semantic version (semver 2.0.0), got \"" +
-                              a.string_value + "\"");
+      r.child("version").fail("must be a semantic version (semver 2.0.0), got \"" + a.string_value +
+                              "\"");
     }
   }
   if (set != 1) r.fail("exactly one of int, bool, string, version is required");
@@ -133,21 +134,22 @@ Device read_device(const Reader& d, bool per_device_nodes) {
   Device dev;
   dev.name = d.required_string("name");
   if (!is_dns_label(dev.name)) d.child("name").fail("must be a DNS label");
-  d.child("attributes").for_each_entry(kMaxAttributesAndCapacity,
-                                       [&](const std::string& name, const Reader& a) {
-                                         check_qualified(a, name);
-                                         dev.attributes.emplace(name, read_attribute(a));
-                                       });
-  d.child("capacity").for_each_entry(kMaxAttributesAndCapacity, [&](const std::string& name,
-                                                                     const Reader& c) {
-    check_qualified(c, name);
-    c.expect_map({"value", "requestPolicy"});
-    DeviceCapacity cap;
-    if (!c.has("value")) c.child("value").fail("required");
-    cap.value = c.child("value").as_quantity();
-    if (c.has("requestPolicy")) cap.request_policy = read_request_policy(c.child("requestPolicy"));
-    dev.capacity.emplace(name, std::move(cap));
-  });
+  d.child("attributes")
+      .for_each_entry(kMaxAttributesAndCapacity, [&](const std::string& name, const Reader& a) {
+        check_qualified(a, name);
+        dev.attributes.emplace(name, read_attribute(a));
+      });
+  d.child("capacity")
+      .for_each_entry(kMaxAttributesAndCapacity, [&](const std::string& name, const Reader& c) {
+        check_qualified(c, name);
+        c.expect_map({"value", "requestPolicy"});
+        DeviceCapacity cap;
+        if (!c.has("value")) c.child("value").fail("required");
+        cap.value = c.child("value").as_quantity();
+        if (c.has("requestPolicy"))
+          cap.request_policy = read_request_policy(c.child("requestPolicy"));
+        dev.capacity.emplace(name, std::move(cap));
+      });
   if (dev.attributes.size() + dev.capacity.size() > kMaxAttributesAndCapacity) {
     d.fail("attributes and capacity together must have at most 32 entries");
   }
@@ -163,8 +165,9 @@ Device read_device(const Reader& d, bool per_device_nodes) {
   dev.all_nodes = d.optional_bool("allNodes").value_or(false);
   int node_fields = (dev.node_name ? 1 : 0) + (dev.node_selector ? 1 : 0) + (dev.all_nodes ? 1 : 0);
   if (per_device_nodes && node_fields != 1) {
-    d.fail("exactly one of nodeName, nodeSelector, allNodes is required with "
-           "spec.perDeviceNodeSelection");
+    d.fail(
+        "exactly one of nodeName, nodeSelector, allNodes is required with "
+        "spec.perDeviceNodeSelection");
   }
   if (!per_device_nodes && node_fields != 0) {
     d.fail("nodeName, nodeSelector and allNodes of a device need spec.perDeviceNodeSelection");
@@ -184,7 +187,8 @@ Device read_device(const Reader& d, bool per_device_nodes) {
 
 ResourceSlice read_resource_slice(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec"});
-  if (!is_dns_subdomain(meta.name)) object.child("metadata").child("name").fail("must be a DNS subdomain");
+  if (!is_dns_subdomain(meta.name))
+    object.child("metadata").child("name").fail("must be a DNS subdomain");
   ResourceSlice s;
   s.meta = std::move(meta);
   Reader spec = object.child("spec");
@@ -202,7 +206,8 @@ ResourceSlice read_resource_slice(const Reader& object, ObjectMeta meta) {
   if (s.pool.name.size() > 253) pool.child("name").fail("must be at most 253 characters");
   for (std::size_t start = 0;;) {
     auto slash = s.pool.name.find('/', start);
-    auto part = std::string_view(s.pool.name).substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    auto part = std::string_view(s.pool.name)
+                    .substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (!is_dns_subdomain(part)) pool.child("name").fail("must be DNS subdomains separated by '/'");
     if (slash == std::string::npos) break;
     start = slash + 1;
@@ -218,7 +223,8 @@ ResourceSlice read_resource_slice(const Reader& object, ObjectMeta meta) {
   int node_fields = (s.node_name ? 1 : 0) + (s.node_selector ? 1 : 0) + (s.all_nodes ? 1 : 0) +
                     (s.per_device_node_selection ? 1 : 0);
   if (node_fields != 1) {
-    spec.fail("exactly one of nodeName, nodeSelector, allNodes, perDeviceNodeSelection is required");
+    spec.fail(
+        "exactly one of nodeName, nodeSelector, allNodes, perDeviceNodeSelection is required");
   }
   if (s.node_name && !is_dns_subdomain(*s.node_name)) {
     spec.child("nodeName").fail("must be a DNS subdomain");
@@ -246,8 +252,9 @@ ResourceSlice read_resource_slice(const Reader& object, ObjectMeta meta) {
     s.devices.push_back(std::move(dev));
   });
   if (advanced && s.devices.size() > kMaxDevicesAdvanced) {
-    spec.child("devices").fail("must have at most 64 devices when devices use taints or "
-                               "consumesCounters");
+    spec.child("devices").fail(
+        "must have at most 64 devices when devices use taints or "
+        "consumesCounters");
   }
   if (!s.devices.empty() && !s.shared_counters.empty()) {
     spec.child("sharedCounters")

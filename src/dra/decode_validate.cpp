@@ -112,15 +112,16 @@ Status validate_references(const Inventory& inventory) {
   std::set<Key> claims;
   std::set<Key> templates;
   for (const auto& c : inventory.resource_claims) claims.emplace(c.meta.ns, c.meta.name);
-  for (const auto& t : inventory.resource_claim_templates) templates.emplace(t.meta.ns, t.meta.name);
+  for (const auto& t : inventory.resource_claim_templates)
+    templates.emplace(t.meta.ns, t.meta.name);
   for (const auto& pod : inventory.pods) {
     for (std::size_t i = 0; i < pod.resource_claims.size(); ++i) {
       const auto& rc = pod.resource_claims[i];
       std::string path = "spec.resourceClaims[" + std::to_string(i) + "].";
       if (rc.resource_claim_name && claims.count({pod.meta.ns, *rc.resource_claim_name}) == 0) {
-        return object_error(pod.meta, "Pod", path + "resourceClaimName",
-                            "no ResourceClaim \"" + *rc.resource_claim_name + "\" in namespace " +
-                                pod.meta.ns);
+        return object_error(
+            pod.meta, "Pod", path + "resourceClaimName",
+            "no ResourceClaim \"" + *rc.resource_claim_name + "\" in namespace " + pod.meta.ns);
       }
       if (rc.resource_claim_template_name &&
           templates.count({pod.meta.ns, *rc.resource_claim_template_name}) == 0) {

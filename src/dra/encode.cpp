@@ -13,7 +13,7 @@ namespace {
 bool needs_quotes(std::string_view s) {
   if (s.empty()) return true;
   static constexpr std::array<std::string_view, 22> kSpecial = {
-      "true", "false", "True", "False", "TRUE", "FALSE", "yes", "no", "Yes", "No", "YES",
+      "true", "false", "True", "False", "TRUE", "FALSE", "yes", "no",   "Yes",  "No",   "YES",
       "NO",   "on",    "off",  "On",    "Off",  "ON",    "OFF", "null", "Null", "NULL", "~"};
   for (auto w : kSpecial) {
     if (s == w) return true;
@@ -139,9 +139,12 @@ class ClaimWriter {
 
   static std::string_view effect_name(TaintEffect e) {
     switch (e) {
-      case TaintEffect::kNoSchedule: return "NoSchedule";
-      case TaintEffect::kNoExecute: return "NoExecute";
-      case TaintEffect::kNone: return "None";
+      case TaintEffect::kNoSchedule:
+        return "NoSchedule";
+      case TaintEffect::kNoExecute:
+        return "NoExecute";
+      case TaintEffect::kNone:
+        return "None";
     }
     return "None";
   }
@@ -205,8 +208,8 @@ class ClaimWriter {
 
   void requirements(std::string_view key, const std::vector<NodeSelectorRequirement>& reqs) {
     if (reqs.empty()) return;
-    static constexpr std::array<std::string_view, 6> kOps = {"In", "NotIn", "Exists",
-                                                             "DoesNotExist", "Gt", "Lt"};
+    static constexpr std::array<std::string_view, 6> kOps = {"In",           "NotIn", "Exists",
+                                                             "DoesNotExist", "Gt",    "Lt"};
     out_ << YAML::Key << std::string(key) << YAML::Value << YAML::BeginSeq;
     for (const auto& r : reqs) {
       out_ << YAML::BeginMap;

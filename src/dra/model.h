@@ -31,12 +31,12 @@ using StringMap = std::map<std::string, std::string>;
 
 /// metadata: the subset the allocator uses. Other metadata fields are accepted and dropped.
 struct ObjectMeta {
-  std::string name;                 ///< metadata.name
-  std::string ns;                   ///< metadata.namespace (empty for cluster-scoped kinds)
-  std::string uid;                  ///< metadata.uid
-  StringMap labels;                 ///< metadata.labels
-  StringMap annotations;            ///< metadata.annotations
-  std::int64_t generation = 0;      ///< metadata.generation
+  std::string name;             ///< metadata.name
+  std::string ns;               ///< metadata.namespace (empty for cluster-scoped kinds)
+  std::string uid;              ///< metadata.uid
+  StringMap labels;             ///< metadata.labels
+  StringMap annotations;        ///< metadata.annotations
+  std::int64_t generation = 0;  ///< metadata.generation
   /// Not a Kubernetes field: where the object was read ("cluster.yaml:12"), for messages.
   std::string source;
 };
@@ -69,9 +69,9 @@ inline QualifiedName parse_qualified_name(std::string_view name, std::string_vie
 enum class NodeSelectorOperator : std::uint8_t { kIn, kNotIn, kExists, kDoesNotExist, kGt, kLt };
 
 struct NodeSelectorRequirement {
-  std::string key;                                       ///< key
-  NodeSelectorOperator op = NodeSelectorOperator::kIn;   ///< operator
-  std::vector<std::string> values;                       ///< values
+  std::string key;                                      ///< key
+  NodeSelectorOperator op = NodeSelectorOperator::kIn;  ///< operator
+  std::vector<std::string> values;                      ///< values
 };
 
 /// The requirements of a term are ANDed.
@@ -98,36 +98,41 @@ struct DeviceAttribute {
 
   static DeviceAttribute of_int(std::int64_t v) { return {Kind::kInt, v, false, {}}; }
   static DeviceAttribute of_bool(bool v) { return {Kind::kBool, 0, v, {}}; }
-  static DeviceAttribute of_string(std::string v) { return {Kind::kString, 0, false, std::move(v)}; }
+  static DeviceAttribute of_string(std::string v) {
+    return {Kind::kString, 0, false, std::move(v)};
+  }
   static DeviceAttribute of_version(std::string v) {
     return {Kind::kVersion, 0, false, std::move(v)};
   }
   friend bool operator==(const DeviceAttribute& a, const DeviceAttribute& b) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
-      case Kind::kInt: return a.int_value == b.int_value;
-      case Kind::kBool: return a.bool_value == b.bool_value;
-      default: return a.string_value == b.string_value;
+      case Kind::kInt:
+        return a.int_value == b.int_value;
+      case Kind::kBool:
+        return a.bool_value == b.bool_value;
+      default:
+        return a.string_value == b.string_value;
     }
   }
 };
 
 /// capacity.requestPolicy.validRange
 struct CapacityRequestPolicyRange {
-  Quantity min;                 ///< min
-  std::optional<Quantity> max;  ///< max
-  std::optional<Quantity> step; ///< step
+  Quantity min;                  ///< min
+  std::optional<Quantity> max;   ///< max
+  std::optional<Quantity> step;  ///< step
 };
 
 /// capacity.requestPolicy (DRAConsumableCapacity): at most one of validValues / validRange.
 struct CapacityRequestPolicy {
-  std::optional<Quantity> default_value;              ///< default
-  std::vector<Quantity> valid_values;                 ///< validValues (ascending)
+  std::optional<Quantity> default_value;                  ///< default
+  std::vector<Quantity> valid_values;                     ///< validValues (ascending)
   std::optional<CapacityRequestPolicyRange> valid_range;  ///< validRange
 };
 
 struct DeviceCapacity {
-  Quantity value;                                     ///< value
+  Quantity value;                                       ///< value
   std::optional<CapacityRequestPolicy> request_policy;  ///< requestPolicy
 };
 
@@ -150,47 +155,47 @@ struct DeviceCounterConsumption {
 enum class TaintEffect : std::uint8_t { kNone, kNoSchedule, kNoExecute };
 
 struct DeviceTaint {
-  std::string key;                          ///< key
-  std::string value;                        ///< value
+  std::string key;                                ///< key
+  std::string value;                              ///< value
   TaintEffect effect = TaintEffect::kNoSchedule;  ///< effect: None | NoSchedule | NoExecute
-  std::optional<std::string> time_added;    ///< timeAdded (RFC 3339, kept as text)
+  std::optional<std::string> time_added;          ///< timeAdded (RFC 3339, kept as text)
 };
 
 /// spec.devices[]
 struct Device {
-  std::string name;                                    ///< name
-  std::map<std::string, DeviceAttribute> attributes;   ///< attributes (qualified name -> value)
-  std::map<std::string, DeviceCapacity> capacity;      ///< capacity (qualified name -> capacity)
+  std::string name;                                   ///< name
+  std::map<std::string, DeviceAttribute> attributes;  ///< attributes (qualified name -> value)
+  std::map<std::string, DeviceCapacity> capacity;     ///< capacity (qualified name -> capacity)
   std::vector<DeviceCounterConsumption> consumes_counters;  ///< consumesCounters
   // Per-device node selection, only with the slice's perDeviceNodeSelection: exactly one of these.
-  std::optional<std::string> node_name;                ///< nodeName
-  std::optional<NodeSelector> node_selector;           ///< nodeSelector
-  bool all_nodes = false;                              ///< allNodes
-  std::vector<DeviceTaint> taints;                     ///< taints
-  std::optional<bool> binds_to_node;                   ///< bindsToNode
-  std::vector<std::string> binding_conditions;         ///< bindingConditions
-  std::vector<std::string> binding_failure_conditions; ///< bindingFailureConditions
-  std::optional<bool> allow_multiple_allocations;      ///< allowMultipleAllocations
+  std::optional<std::string> node_name;                 ///< nodeName
+  std::optional<NodeSelector> node_selector;            ///< nodeSelector
+  bool all_nodes = false;                               ///< allNodes
+  std::vector<DeviceTaint> taints;                      ///< taints
+  std::optional<bool> binds_to_node;                    ///< bindsToNode
+  std::vector<std::string> binding_conditions;          ///< bindingConditions
+  std::vector<std::string> binding_failure_conditions;  ///< bindingFailureConditions
+  std::optional<bool> allow_multiple_allocations;       ///< allowMultipleAllocations
 };
 
 /// spec.pool
 struct ResourcePool {
-  std::string name;                     ///< name
-  std::int64_t generation = 0;          ///< generation
+  std::string name;                       ///< name
+  std::int64_t generation = 0;            ///< generation
   std::int64_t resource_slice_count = 1;  ///< resourceSliceCount
 };
 
 struct ResourceSlice {
   ObjectMeta meta;
-  std::string driver;                          ///< spec.driver
-  ResourcePool pool;                           ///< spec.pool
+  std::string driver;  ///< spec.driver
+  ResourcePool pool;   ///< spec.pool
   // Exactly one of the next four.
-  std::optional<std::string> node_name;        ///< spec.nodeName
-  std::optional<NodeSelector> node_selector;   ///< spec.nodeSelector
-  bool all_nodes = false;                      ///< spec.allNodes
-  bool per_device_node_selection = false;      ///< spec.perDeviceNodeSelection
-  std::vector<CounterSet> shared_counters;     ///< spec.sharedCounters
-  std::vector<Device> devices;                 ///< spec.devices
+  std::optional<std::string> node_name;       ///< spec.nodeName
+  std::optional<NodeSelector> node_selector;  ///< spec.nodeSelector
+  bool all_nodes = false;                     ///< spec.allNodes
+  bool per_device_node_selection = false;     ///< spec.perDeviceNodeSelection
+  std::vector<CounterSet> shared_counters;    ///< spec.sharedCounters
+  std::vector<Device> devices;                ///< spec.devices
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -198,7 +203,7 @@ struct ResourceSlice {
 
 /// opaque: driver-specific parameters, ignored by allocation.
 struct OpaqueDeviceConfiguration {
-  std::string driver;      ///< driver
+  std::string driver;  ///< driver
   /// parameters, as a YAML/JSON text (flow style) of the object as written.
   std::string parameters;
 };
@@ -210,8 +215,8 @@ struct DeviceClassConfiguration {
 
 struct DeviceClass {
   ObjectMeta meta;
-  std::vector<std::string> selectors;             ///< spec.selectors[].cel.expression
-  std::vector<DeviceClassConfiguration> config;   ///< spec.config
+  std::vector<std::string> selectors;                 ///< spec.selectors[].cel.expression
+  std::vector<DeviceClassConfiguration> config;       ///< spec.config
   std::optional<std::string> extended_resource_name;  ///< spec.extendedResourceName
 };
 
@@ -222,40 +227,40 @@ enum class AllocationMode : std::uint8_t { kExactCount, kAll };
 enum class TolerationOperator : std::uint8_t { kEqual, kExists };
 
 struct DeviceToleration {
-  std::string key;                                      ///< key
-  TolerationOperator op = TolerationOperator::kEqual;   ///< operator (default Equal)
-  std::string value;                                    ///< value
-  std::optional<TaintEffect> effect;                    ///< effect (unset/"" = every effect)
-  std::optional<std::int64_t> toleration_seconds;       ///< tolerationSeconds
+  std::string key;                                     ///< key
+  TolerationOperator op = TolerationOperator::kEqual;  ///< operator (default Equal)
+  std::string value;                                   ///< value
+  std::optional<TaintEffect> effect;                   ///< effect (unset/"" = every effect)
+  std::optional<std::int64_t> toleration_seconds;      ///< tolerationSeconds
 };
 
 /// spec.devices.requests[].exactly
 struct ExactDeviceRequest {
-  std::string device_class_name;                        ///< deviceClassName
-  std::vector<std::string> selectors;                   ///< selectors[].cel.expression
+  std::string device_class_name;                                 ///< deviceClassName
+  std::vector<std::string> selectors;                            ///< selectors[].cel.expression
   AllocationMode allocation_mode = AllocationMode::kExactCount;  ///< allocationMode
-  std::int64_t count = 1;                               ///< count (ExactCount only)
-  std::optional<bool> admin_access;                     ///< adminAccess
-  std::vector<DeviceToleration> tolerations;            ///< tolerations
-  std::map<std::string, Quantity> capacity_requests;    ///< capacity.requests
+  std::int64_t count = 1;                                        ///< count (ExactCount only)
+  std::optional<bool> admin_access;                              ///< adminAccess
+  std::vector<DeviceToleration> tolerations;                     ///< tolerations
+  std::map<std::string, Quantity> capacity_requests;             ///< capacity.requests
 };
 
 /// spec.devices.requests[].firstAvailable[]: like exactly, plus a name, minus adminAccess.
 struct DeviceSubRequest {
-  std::string name;                                     ///< name
-  std::string device_class_name;                        ///< deviceClassName
-  std::vector<std::string> selectors;                   ///< selectors[].cel.expression
+  std::string name;                                              ///< name
+  std::string device_class_name;                                 ///< deviceClassName
+  std::vector<std::string> selectors;                            ///< selectors[].cel.expression
   AllocationMode allocation_mode = AllocationMode::kExactCount;  ///< allocationMode
-  std::int64_t count = 1;                               ///< count
-  std::vector<DeviceToleration> tolerations;            ///< tolerations
-  std::map<std::string, Quantity> capacity_requests;    ///< capacity.requests
+  std::int64_t count = 1;                                        ///< count
+  std::vector<DeviceToleration> tolerations;                     ///< tolerations
+  std::map<std::string, Quantity> capacity_requests;             ///< capacity.requests
 };
 
 /// spec.devices.requests[]: exactly one of `exactly` and a non-empty `first_available`.
 struct DeviceRequest {
-  std::string name;                              ///< name
-  std::optional<ExactDeviceRequest> exactly;     ///< exactly
-  std::vector<DeviceSubRequest> first_available; ///< firstAvailable
+  std::string name;                               ///< name
+  std::optional<ExactDeviceRequest> exactly;      ///< exactly
+  std::vector<DeviceSubRequest> first_available;  ///< firstAvailable
 };
 
 /// spec.devices.constraints[]: exactly one of match_attribute / distinct_attribute.
@@ -280,16 +285,16 @@ struct ResourceClaimSpec {
 
 /// status.allocation.devices.results[]
 struct DeviceRequestAllocationResult {
-  std::string request;  ///< request ("req" or "req/sub")
-  std::string driver;   ///< driver
-  std::string pool;     ///< pool
-  std::string device;   ///< device
-  std::optional<bool> admin_access;                   ///< adminAccess
-  std::vector<DeviceToleration> tolerations;          ///< tolerations
-  std::vector<std::string> binding_conditions;        ///< bindingConditions
+  std::string request;                                  ///< request ("req" or "req/sub")
+  std::string driver;                                   ///< driver
+  std::string pool;                                     ///< pool
+  std::string device;                                   ///< device
+  std::optional<bool> admin_access;                     ///< adminAccess
+  std::vector<DeviceToleration> tolerations;            ///< tolerations
+  std::vector<std::string> binding_conditions;          ///< bindingConditions
   std::vector<std::string> binding_failure_conditions;  ///< bindingFailureConditions
-  std::optional<std::string> share_id;                ///< shareID
-  std::map<std::string, Quantity> consumed_capacity;  ///< consumedCapacity
+  std::optional<std::string> share_id;                  ///< shareID
+  std::map<std::string, Quantity> consumed_capacity;    ///< consumedCapacity
 };
 
 enum class AllocationConfigSource : std::uint8_t { kFromClass, kFromClaim };
@@ -318,7 +323,7 @@ struct ResourceClaimConsumerReference {
 };
 
 struct ResourceClaimStatus {
-  std::optional<AllocationResult> allocation;               ///< allocation
+  std::optional<AllocationResult> allocation;                ///< allocation
   std::vector<ResourceClaimConsumerReference> reserved_for;  ///< reservedFor
 };
 
@@ -343,9 +348,9 @@ struct Node {
 
 /// pod.spec.resourceClaims[]: exactly one of the two sources.
 struct PodResourceClaim {
-  std::string name;                                        ///< name
-  std::optional<std::string> resource_claim_name;          ///< resourceClaimName
-  std::optional<std::string> resource_claim_template_name; ///< resourceClaimTemplateName
+  std::string name;                                         ///< name
+  std::optional<std::string> resource_claim_name;           ///< resourceClaimName
+  std::optional<std::string> resource_claim_template_name;  ///< resourceClaimTemplateName
 };
 
 /// pod.status.resourceClaimStatuses[]: the claim generated for a template entry.
@@ -356,8 +361,8 @@ struct PodResourceClaimStatus {
 
 struct Pod {
   ObjectMeta meta;
-  std::optional<std::string> node_name;                    ///< spec.nodeName
-  std::vector<PodResourceClaim> resource_claims;           ///< spec.resourceClaims
+  std::optional<std::string> node_name;                         ///< spec.nodeName
+  std::vector<PodResourceClaim> resource_claims;                ///< spec.resourceClaims
   std::vector<PodResourceClaimStatus> resource_claim_statuses;  ///< status.resourceClaimStatuses
 };
 

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -168,7 +168,8 @@ TEST(DecodeTest, ProjectExamplesLoad) {
 }
 
 TEST(DecodeTest, EmptyDocumentsAndCommentsAreSkipped) {
-  Inventory inv = must_decode("# nothing\n---\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: x\n");
+  Inventory inv =
+      must_decode("# nothing\n---\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: x\n");
   EXPECT_EQ(inv.nodes.size(), 1u);
 }
 
@@ -281,8 +282,7 @@ TEST(DecodeErrorTest, EveryErrorNamesObjectAndField) {
        c + "spec.devices.requests[0].exactly.selectors[0].dsl: unknown field"},
       {replace(kClaim, "matchAttribute: gpu.example.com/model", "matchAttribute: model"),
        c + "spec.devices.constraints[0].matchAttribute: must be a fully qualified name"},
-      {replace(kClaim, "    - matchAttribute: gpu.example.com/model",
-               "    - requests: [gpu]"),
+      {replace(kClaim, "    - matchAttribute: gpu.example.com/model", "    - requests: [gpu]"),
        c + "spec.devices.constraints[0]: exactly one of matchAttribute and distinctAttribute"},
       {replace(kClaim, "    - matchAttribute: gpu.example.com/model",
                "    - requests: [cpu]\n      matchAttribute: gpu.example.com/model"),
@@ -318,11 +318,13 @@ TEST(DecodeErrorTest, EveryErrorNamesObjectAndField) {
        s + "spec.driver: must be a DNS subdomain"},
       {replace(kSlice, "  - name: gpu-0", "  - name: gpu-0\n    nodeName: n1"),
        s + "spec.devices[0]: nodeName, nodeSelector and allNodes of a device need"},
-      {replace(kSlice, "    attributes:", "    taints: [{key: a, effect: Sometimes}]\n    attributes:"),
+      {replace(kSlice,
+               "    attributes:", "    taints: [{key: a, effect: Sometimes}]\n    attributes:"),
        s + "spec.devices[0].taints[0].effect: must be NoSchedule, NoExecute or None"},
       {replace(kSlice, "    attributes:", "    capacity: {}\n    attributes:"),
        s + "spec.devices[0]: duplicate field \"capacity\""},
-      {std::string(kSlice) + "  - name: gpu-0\n", s + "spec.devices[1].name: duplicate device name"},
+      {std::string(kSlice) + "  - name: gpu-0\n",
+       s + "spec.devices[1].name: duplicate device name"},
       {std::string(kSlice) +
            "  sharedCounters:\n  - name: set\n    counters: {cores: {value: \"1\"}}\n",
        s + "spec.sharedCounters: a slice has either devices or sharedCounters"},
@@ -330,13 +332,15 @@ TEST(DecodeErrorTest, EveryErrorNamesObjectAndField) {
        "gpu\n",
        "Pod default/p: spec.resourceClaims[0]: exactly one of resourceClaimName and "
        "resourceClaimTemplateName"},
-      {"apiVersion: v1\nkind: Node\nmetadata: {labels: {a: b}}\n", "Node <unnamed>: metadata.name: required"},
+      {"apiVersion: v1\nkind: Node\nmetadata: {labels: {a: b}}\n",
+       "Node <unnamed>: metadata.name: required"},
       {"apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: c, namespace: x}\n",
        "DeviceClass c: metadata.namespace: not allowed: this kind is cluster-scoped"},
       {"apiVersion: v1\nkind: Node\n", "Node <unnamed>: metadata: required"},
       {"just a string\n", "expected a Kubernetes object"},
       {"- 1\n- 2\n", "expected a Kubernetes object"},
-      {"apiVersion: v1\nkind: List\nitems:\n- {kind: Gadget, apiVersion: v1, metadata: {name: g}}\n",
+      {"apiVersion: v1\nkind: List\nitems:\n- {kind: Gadget, apiVersion: v1, metadata: {name: "
+       "g}}\n",
        "unknown kind \"Gadget\""},
   };
   for (const auto& tc : cases) {
@@ -372,11 +376,13 @@ TEST(DecodeErrorTest, DanglingReferences) {
                                     "DeviceClass named \"gpu.example.com\""),
             std::string::npos)
       << st.error().message;
-  inv.append(must_decode("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: "
-                         "gpu.example.com}\n"));
+  inv.append(
+      must_decode("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: "
+                  "gpu.example.com}\n"));
   EXPECT_TRUE(validate_references(inv).ok());
-  inv.append(must_decode("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ml}\nspec:\n"
-                         "  resourceClaims: [{name: g, resourceClaimName: gpu-claim}]\n"));
+  inv.append(
+      must_decode("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ml}\nspec:\n"
+                  "  resourceClaims: [{name: g, resourceClaimName: gpu-claim}]\n"));
   st = validate_references(inv);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("Pod ml/p: spec.resourceClaims[0].resourceClaimName: no "
@@ -405,9 +411,15 @@ TEST(DecodeFuzzTest, MutationsNeverCrash) {
     for (int e = 0; e < edits; ++e) {
       std::size_t pos = next() % text.size();
       switch (next() % 4) {
-        case 0: text[pos] = alphabet[next() % alphabet.size()]; break;
-        case 1: text.erase(pos, 1 + next() % 8); break;
-        case 2: text.insert(pos, 1, alphabet[next() % alphabet.size()]); break;
+        case 0:
+          text[pos] = alphabet[next() % alphabet.size()];
+          break;
+        case 1:
+          text.erase(pos, 1 + next() % 8);
+          break;
+        case 2:
+          text.insert(pos, 1, alphabet[next() % alphabet.size()]);
+          break;
         default: {
           std::size_t len = std::min<std::size_t>(40, text.size() - pos);
           text.insert(next() % text.size(), text.substr(pos, len));
@@ -426,27 +438,31 @@ TEST(DecodeFuzzTest, MutationsNeverCrash) {
 
 TEST(DecodeFuzzTest, HostileStructuresAreBounded) {
   // Deep nesting: yaml-cpp's depth guard or a clean error, never a stack overflow.
-  std::string deep = "apiVersion: v1\nkind: Node\nmetadata: {name: n}\nspec: " +
-                     std::string(100000, '[') + std::string(100000, ']') + "\n";
+  std::string deep =
+      "apiVersion: v1\nkind: Node\nmetadata: {name: n}\nspec: " + std::string(100000, '[') +
+      std::string(100000, ']') + "\n";
   auto r = decode(deep, "deep.yaml");
   if (!r.ok()) {
     EXPECT_EQ(r.error().message.rfind("deep.yaml", 0), 0u) << r.error().message;
   }
 
   // Nested Lists (the way aliases could multiply work) are refused.
-  auto nested = decode("kind: List\napiVersion: v1\nitems:\n- kind: List\n  apiVersion: v1\n  items: []\n",
-                       "nested.yaml");
+  auto nested =
+      decode("kind: List\napiVersion: v1\nitems:\n- kind: List\n  apiVersion: v1\n  items: []\n",
+             "nested.yaml");
   ASSERT_FALSE(nested.ok());
   EXPECT_NE(nested.error().message.find("a List inside a List"), std::string::npos);
 
   // An alias bomb in opaque parameters is measured without expanding it.
-  std::string bomb = "apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: c}\nspec:\n"
-                     "  config:\n  - opaque:\n      driver: d.example.com\n      parameters:\n"
-                     "        a0: &a0 [x, x, x, x, x, x, x, x]\n";
+  std::string bomb =
+      "apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: c}\nspec:\n"
+      "  config:\n  - opaque:\n      driver: d.example.com\n      parameters:\n"
+      "        a0: &a0 [x, x, x, x, x, x, x, x]\n";
   for (int i = 1; i < 12; ++i) {
     std::string prev = "*a" + std::to_string(i - 1);
-    bomb += "        a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev + ", " + prev +
-            ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + "]\n";
+    bomb += "        a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev + ", " +
+            prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " + prev + ", " +
+            prev + "]\n";
   }
   auto b = decode(bomb, "bomb.yaml");
   ASSERT_FALSE(b.ok());

@@ -1,5 +1,6 @@
-#include "dra/decode.h"
 #include "dra/encode.h"
+
+#include "dra/decode.h"
 
 #include <gtest/gtest.h>
 
@@ -163,9 +164,9 @@ TEST(EncodeTest, AllocationModeAllOmitsCount) {
 
 TEST(EncodeTest, AwkwardStringsSurviveRoundTrip) {
   ResourceClaim c = allocated_claim();
-  const std::vector<std::string> values = {"a: b", "#x", "*y", "- z", "{", "0x1F", "1e3", "1.5",
-                                           "multi\nline", " leading", "null", "~", "-", "0o17",
-                                           "2026-03-02", "'q'", "\"dq\"", "10Gi", "yes", ".inf"};
+  const std::vector<std::string> values = {
+      "a: b", "#x", "*y", "- z",  "{",          "0x1F", "1e3",    "1.5",  "multi\nline", " leading",
+      "null", "~",  "-",  "0o17", "2026-03-02", "'q'",  "\"dq\"", "10Gi", "yes",         ".inf"};
   for (std::size_t i = 0; i < values.size(); ++i) {
     c.meta.annotations["example.com/k" + std::to_string(i)] = values[i];
   }
