@@ -74,6 +74,26 @@ struct Expr {
   ExprPtr result;
 };
 
+/// Calls `visit(child)` with each direct child of `e` (operand, arguments, map and message
+/// entries, comprehension parts): the one place that knows where an Expr keeps its children.
+template <typename Visit>
+void for_each_child(const Expr& e, Visit&& visit) {
+  const auto child = [&visit](const ExprPtr& c) {
+    if (c) visit(*c);
+  };
+  child(e.target);
+  for (const ExprPtr& arg : e.args) child(arg);
+  for (const Entry& entry : e.entries) {
+    child(entry.key);
+    child(entry.value);
+  }
+  child(e.iter_range);
+  child(e.accu_init);
+  child(e.loop_condition);
+  child(e.loop_step);
+  child(e.result);
+}
+
 /// The accumulator variable of the expanded macros; not a valid identifier, so user code cannot
 /// name it.
 inline constexpr std::string_view kAccumulatorVar = "@result";

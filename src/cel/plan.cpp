@@ -42,20 +42,7 @@ bool dotted_name(const Expr& e, std::string& out) {
 
 std::uint32_t max_id(const Expr& e) {
   std::uint32_t id = e.id;
-  auto visit = [&id](const ExprPtr& child) {
-    if (child) id = std::max(id, max_id(*child));
-  };
-  visit(e.target);
-  for (const ExprPtr& arg : e.args) visit(arg);
-  for (const Entry& entry : e.entries) {
-    visit(entry.key);
-    visit(entry.value);
-  }
-  visit(e.iter_range);
-  visit(e.accu_init);
-  visit(e.loop_condition);
-  visit(e.loop_step);
-  visit(e.result);
+  for_each_child(e, [&id](const Expr& child) { id = std::max(id, max_id(child)); });
   return id;
 }
 
@@ -65,20 +52,7 @@ class Planner {
 
   void visit(const Expr& e) {
     NodeInfo& info = plan_[e.id];
-    auto child = [this](const ExprPtr& c) {
-      if (c) visit(*c);
-    };
-    child(e.target);
-    for (const ExprPtr& arg : e.args) visit(*arg);
-    for (const Entry& entry : e.entries) {
-      child(entry.key);
-      child(entry.value);
-    }
-    child(e.iter_range);
-    child(e.accu_init);
-    child(e.loop_condition);
-    child(e.loop_step);
-    child(e.result);
+    for_each_child(e, [this](const Expr& child) { visit(child); });
     switch (e.kind) {
       case ExprKind::kConstant:
         info.value = constant_value(e.constant);

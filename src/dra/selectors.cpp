@@ -45,20 +45,8 @@ void collect_domains(const Expr& e, std::vector<std::string>& attributes,
       e.args[1]->constant.kind == cel::Constant::Kind::kString) {
     record(*e.args[0], e.args[1]->constant.text);
   }
-  const auto visit = [&](const cel::ExprPtr& child) {
-    if (child) collect_domains(*child, attributes, capacity);
-  };
-  visit(e.target);
-  for (const cel::ExprPtr& arg : e.args) visit(arg);
-  for (const cel::Entry& entry : e.entries) {
-    visit(entry.key);
-    visit(entry.value);
-  }
-  visit(e.iter_range);
-  visit(e.accu_init);
-  visit(e.loop_condition);
-  visit(e.loop_step);
-  visit(e.result);
+  cel::for_each_child(
+      e, [&](const cel::Expr& child) { collect_domains(child, attributes, capacity); });
 }
 
 Error runtime_error(std::string message) {
