@@ -7,7 +7,6 @@
 
 #include <deque>
 #include <new>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -225,30 +224,16 @@ class Evaluator {
   }
 
   /// `==`, `<`, ... on borrowed operands.
-  Value relation(const Expr& e, detail::Operator op) {
+  Value relation(const Expr& e) {
     Value left_holder;
     const Value* left = ref(*e.args[0], left_holder);
     if (left->is_error()) return *left;
     Value right_holder;
     const Value* right = ref(*e.args[1], right_holder);
     if (right->is_error()) return *right;
-    if (op == detail::Operator::kEq) return Value::boolean(equals(*left, *right));
-    if (op == detail::Operator::kNe) return Value::boolean(!equals(*left, *right));
-    const std::optional<int> order = compare(*left, *right);
-    if (!order) {
-      const Value args[] = {*left, *right};
-      return located(detail::no_overload(e.name, args), e);
-    }
-    switch (op) {
-      case detail::Operator::kLt:
-        return Value::boolean(*order < 0);
-      case detail::Operator::kLe:
-        return Value::boolean(*order <= 0);
-      case detail::Operator::kGt:
-        return Value::boolean(*order > 0);
-      default:
-        return Value::boolean(*order >= 0);
-    }
+    Value result = detail::relation(e.name, *left, *right);
+    if (result.is_error()) return located(std::move(result), e);
+    return result;
   }
 
   Value select(const Expr& e) {
@@ -367,7 +352,7 @@ class Evaluator {
       Value scratch;
       return *index_ref(e, info, scratch);
     }
-    if (info.op != detail::Operator::kNone) return relation(e, info.op);
+    if (info.op == detail::Operator::kRelation) return relation(e);
     ArgumentBuffer args(e.args.size() + (e.target && !info.namespaced ? 1 : 0));
     if (e.target && !info.namespaced) {
       const Value& v = args.push(eval(*e.target));

@@ -95,16 +95,23 @@ Value arithmetic(std::string_view op, std::span<const Value> a) {
   return no_overload(op, a);
 }
 
-Value relation(std::string_view op, std::span<const Value> a) {
-  if (op == "_==_") return Value::boolean(equals(a[0], a[1]));
-  if (op == "_!=_") return Value::boolean(!equals(a[0], a[1]));
-  const auto order = compare(a[0], a[1]);
-  if (!order) return no_overload(op, a);
+}  // namespace
+
+Value relation(std::string_view op, const Value& a, const Value& b) {
+  if (op == "_==_") return Value::boolean(equals(a, b));
+  if (op == "_!=_") return Value::boolean(!equals(a, b));
+  const auto order = compare(a, b);
+  if (!order) {
+    const Value args[] = {a, b};
+    return no_overload(op, args);
+  }
   if (op == "_<_") return Value::boolean(*order < 0);
   if (op == "_<=_") return Value::boolean(*order <= 0);
   if (op == "_>_") return Value::boolean(*order > 0);
   return Value::boolean(*order >= 0);  // _>=_
 }
+
+namespace {
 
 /// A list index: int, uint, or a double with an integral value.
 std::optional<std::int64_t> as_index(const Value& v) {
@@ -377,7 +384,7 @@ Value binary_arithmetic(std::span<const Value> a) {
 }
 template <const std::string_view& kName>
 Value binary_relation(std::span<const Value> a) {
-  return a.size() == 2 ? relation(kName, a) : no_overload(kName, a);
+  return a.size() == 2 ? relation(kName, a[0], a[1]) : no_overload(kName, a);
 }
 template <const std::string_view& kName>
 Value conversion(std::span<const Value> a) {

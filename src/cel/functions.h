@@ -72,6 +72,10 @@ void register_k8s_sets(FunctionRegistry& r);     // k8s_sets.cpp: sets.contains,
 /// The error for a call that matches no overload: `no such overload: name(int, string)`.
 Value no_overload(std::string_view name, std::span<const Value> args);
 
+/// `_==_`, `_!=_`, `_<_`, `_<=_`, `_>_`, `_>=_` (named by `op`) on two values: the built-in
+/// and the evaluator's inline form on borrowed operands share it.
+Value relation(std::string_view op, const Value& a, const Value& b);
+
 /// `l[i]` / `m[k]` (the `_[_]` operator); indexing an optional indexes its value, as `[?]` does.
 Value index_value(std::span<const Value> args);
 

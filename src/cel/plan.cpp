@@ -84,12 +84,9 @@ class Planner {
 
   static Operator operator_of(const Expr& e) {
     if (e.target || e.args.size() != 2) return Operator::kNone;
-    static constexpr std::pair<std::string_view, Operator> kOperators[] = {
-        {"_==_", Operator::kEq},   {"_!=_", Operator::kNe}, {"_<_", Operator::kLt},
-        {"_<=_", Operator::kLe},   {"_>_", Operator::kGt},  {"_>=_", Operator::kGe},
-        {"_[_]", Operator::kIndex}};
-    for (const auto& [name, op] : kOperators) {
-      if (e.name == name) return op;
+    if (e.name == "_[_]") return Operator::kIndex;
+    for (std::string_view relation : {"_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_"}) {
+      if (e.name == relation) return Operator::kRelation;
     }
     return Operator::kNone;
   }

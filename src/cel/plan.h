@@ -13,7 +13,11 @@ namespace sluice::cel::detail {
 
 /// Operators the evaluator runs itself on borrowed operands, without copying them into an
 /// argument list.
-enum class Operator : std::uint8_t { kNone, kEq, kNe, kLt, kLe, kGt, kGe, kIndex };
+enum class Operator : std::uint8_t {
+  kNone,
+  kRelation,  ///< `==`, `!=`, `<`, `<=`, `>`, `>=`
+  kIndex,     ///< `_[_]`
+};
 
 struct NodeInfo {
   /// kCall: an operator the evaluator handles inline (it still has `fn` for the general case).
