@@ -141,7 +141,6 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
                                             std::span<const ResourceClaim* const> claims,
                                             const AllocatedDevices& allocated) {
   const NodeDevices devices = devices_for_node(slices_for(node), node);
-  SelectorMemo memo;
   // Requests and their alternatives, with candidates.
   std::vector<FlatRequest> requests;
   for (std::size_t c = 0; c < claims.size(); ++c) {
@@ -197,10 +196,10 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
           const NodePool& pool = devices.pools[d.pool];
           const DeviceView& view = view_of(pool.driver, *d.device);
           auto by_class =
-              selectors_match("device class " + alt.device_class, class_selectors, view, &memo);
+              selectors_match("device class " + alt.device_class, class_selectors, view, &memo_);
           if (!by_class.ok()) return std::move(by_class).error();
           if (!*by_class) continue;
-          auto by_request = selectors_match(owner, request_selectors, view, &memo);
+          auto by_request = selectors_match(owner, request_selectors, view, &memo_);
           if (!by_request.ok()) return std::move(by_request).error();
           if (!*by_request || !taints_tolerated(*d.device, *alt.tolerations) ||
               !capacity_fits(*d.device, *alt.capacity_requests)) {

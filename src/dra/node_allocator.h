@@ -59,6 +59,9 @@ class NodeAllocator {
   std::vector<const ResourceSlice*> selecting_slices_;  ///< nodeSelector, allNodes, per device
   SelectorCache selectors_;
   std::map<const Device*, std::unique_ptr<DeviceView>> views_;
+  /// Selector results per (device, selector) for the allocator's lifetime: they do not depend on
+  /// what is allocated, and the views and compiled selectors they point at live as long.
+  SelectorMemo memo_;
 };
 
 }  // namespace sluice::dra
