@@ -1,5 +1,7 @@
 #include "dra/node_allocator.h"
 
+#include "dra/first_fit.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -35,25 +37,36 @@ bool tolerates(const DeviceToleration& t, const DeviceTaint& taint) {
   return t.op == TolerationOperator::kExists || t.value == taint.value;
 }
 
-/// A taint with effect NoSchedule or NoExecute keeps a device unless a toleration covers it.
-bool taints_tolerated(const Device& device, const std::vector<DeviceToleration>& tolerations) {
+/// The first taint with effect NoSchedule or NoExecute that no toleration covers, or null.
+const DeviceTaint* untolerated_taint(const Device& device,
+                                     const std::vector<DeviceToleration>& tolerations) {
   for (const DeviceTaint& taint : device.taints) {
     if (taint.effect == TaintEffect::kNone) continue;
     const bool ok =
         std::any_of(tolerations.begin(), tolerations.end(),
                     [&taint](const DeviceToleration& t) { return tolerates(t, taint); });
-    if (!ok) return false;
+    if (!ok) return &taint;
   }
-  return true;
+  return nullptr;
 }
 
-/// capacity.requests: each named capacity must exist and be at least the request.
-bool capacity_fits(const Device& device, const std::map<std::string, Quantity>& requests) {
+std::string taint_text(const DeviceTaint& taint) {
+  const char* effect = taint.effect == TaintEffect::kNoExecute ? "NoExecute" : "NoSchedule";
+  return taint.key + (taint.value.empty() ? "" : "=" + taint.value) + ":" + effect;
+}
+
+/// capacity.requests: each named capacity must exist and be at least the request. Empty when
+/// they fit, else the first that does not.
+std::string capacity_gap(const Device& device, const std::map<std::string, Quantity>& requests) {
   for (const auto& [name, want] : requests) {
     const auto it = device.capacity.find(name);
-    if (it == device.capacity.end() || it->second.value.compare(want) < 0) return false;
+    if (it == device.capacity.end()) return "no capacity " + name;
+    if (it->second.value.compare(want) < 0) {
+      return "capacity " + name + " is " + it->second.value.to_string() + ", the request is " +
+             want.to_string();
+    }
   }
-  return true;
+  return {};
 }
 
 /// A quantity in thousandths, rounded up (consumption) or down (capacity).
@@ -64,6 +77,16 @@ std::int64_t milli_units(const Quantity& q, bool round_up) {
   const double v = q.as_double() * 1000;
   const double r = round_up ? std::ceil(v) : std::floor(v);
   return r >= 9.2e18 ? INT64_MAX : static_cast<std::int64_t>(r);
+}
+
+/// milli_units() back as a quantity ("40Gi", "7", "1500m").
+std::string milli_text(std::int64_t milli) {
+  if (milli % 1000 != 0) return std::to_string(milli) + "m";
+  const std::int64_t units = milli / 1000;
+  const bool binary = units != 0 && units % 1024 == 0;
+  return Quantity::from_int(units, binary ? cel::QuantityFormat::kBinarySI
+                                          : cel::QuantityFormat::kDecimalSI)
+      .to_string();
 }
 
 /// A device's value of a constraint's attribute: the fully qualified name, or the bare id when
@@ -110,7 +133,84 @@ bool names_request(const DeviceConstraint& c, const Alternative& alt) {
          std::find(c.requests.begin(), c.requests.end(), alt.name) != c.requests.end();
 }
 
+/// Moves `choice` to the next firstAvailable combination in Kubernetes' order (the last
+/// request's next alternative first); false after the last one.
+bool next_combination(const std::vector<FlatRequest>& requests, std::vector<std::size_t>& choice) {
+  for (std::size_t r = requests.size(); r > 0; --r) {
+    if (++choice[r - 1] < requests[r - 1].alternatives.size()) return true;
+    choice[r - 1] = 0;
+  }
+  return false;
+}
+
+/// explain: moves the candidates that are in use, or that need more of a shared counter than is
+/// left, from each traced alternative's candidates to its rejections.
+void trace_free_devices(const NodeDevices& devices, const SolverProblem& base,
+                        const std::vector<bool>& broken, const std::vector<FlatRequest>& requests,
+                        const std::vector<std::string>& counter_names, NodeTrace& trace) {
+  std::size_t a = 0;
+  for (const FlatRequest& request : requests) {
+    for (const Alternative& alt : request.alternatives) {
+      AlternativeTrace& at = trace.alternatives[a++];
+      at.candidates.clear();
+      for (std::uint32_t i : alt.candidates) {
+        const NodeDevice& d = devices.devices[i];
+        const NodePool& pool = devices.pools[d.pool];
+        if (base.in_use[i] && !alt.admin_access) {
+          std::string holder = "another claim";
+          const std::string id = device_id(pool.driver, pool.name, d.device->name);
+          if (trace.holders != nullptr) {
+            if (const auto it = trace.holders->find(id); it != trace.holders->end()) {
+              holder = it->second;
+            }
+          }
+          at.rejected.push_back(DeviceRejection{i, Rejection::kInUse, holder});
+          continue;
+        }
+        if (broken[i]) {
+          at.rejected.push_back(DeviceRejection{
+              i, Rejection::kCounters, "consumes a counter its pool's sharedCounters lack"});
+          continue;
+        }
+        std::string short_counter;
+        for (const CounterUse& use : base.consumes[i]) {
+          if (use.amount > base.counter_available[use.counter]) {
+            short_counter = counter_names[use.counter] + ": needs " + milli_text(use.amount) +
+                            ", " + milli_text(base.counter_available[use.counter]) + " left";
+            break;
+          }
+        }
+        if (!short_counter.empty()) {
+          at.rejected.push_back(DeviceRejection{i, Rejection::kCounters, short_counter});
+          continue;
+        }
+        at.candidates.push_back(i);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+std::string_view rejection_name(Rejection r) {
+  switch (r) {
+    case Rejection::kClassSelector:
+      return "class selector is false";
+    case Rejection::kRequestSelector:
+      return "request selector is false";
+    case Rejection::kSelectorError:
+      return "selector error";
+    case Rejection::kTaint:
+      return "taint not tolerated";
+    case Rejection::kCapacity:
+      return "capacity too small";
+    case Rejection::kInUse:
+      return "allocated to";
+    case Rejection::kCounters:
+      return "shared counter exhausted";
+  }
+  return "?";
+}
 
 NodeAllocator::NodeAllocator(const Inventory& inventory) : inventory_(inventory) {
   for (const DeviceClass& c : inventory.device_classes) classes_[c.meta.name] = &c;
@@ -139,8 +239,8 @@ const DeviceView& NodeAllocator::view_of(const std::string& driver, const Device
 
 Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
                                             std::span<const ResourceClaim* const> claims,
-                                            const AllocatedDevices& allocated) {
-  const NodeDevices devices = devices_for_node(slices_for(node), node);
+                                            const AllocatedDevices& allocated, NodeTrace* trace) {
+  NodeDevices devices = devices_for_node(slices_for(node), node);
   // Requests and their alternatives, with candidates.
   std::vector<FlatRequest> requests;
   for (std::size_t c = 0; c < claims.size(); ++c) {
@@ -190,19 +290,54 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
             return make_error(ErrorCode::kInvalidArgument, owner + ": " + s.error().message);
           request_selectors.push_back(*s);
         }
+        AlternativeTrace* at = nullptr;
+        if (trace != nullptr) {
+          at = &trace->alternatives.emplace_back();
+          at->claim = c;
+          at->name = alt.name;
+          at->device_class = alt.device_class;
+          at->count = alt.count;
+          at->all = alt.mode == AllocationMode::kAll;
+        }
+        const std::string class_owner = "device class " + alt.device_class;
         bool incomplete = false;
         for (std::uint32_t i = 0; i < devices.devices.size(); ++i) {
           const NodeDevice& d = devices.devices[i];
           const NodePool& pool = devices.pools[d.pool];
           const DeviceView& view = view_of(pool.driver, *d.device);
-          auto by_class =
-              selectors_match("device class " + alt.device_class, class_selectors, view, &memo_);
-          if (!by_class.ok()) return std::move(by_class).error();
-          if (!*by_class) continue;
-          auto by_request = selectors_match(owner, request_selectors, view, &memo_);
-          if (!by_request.ok()) return std::move(by_request).error();
-          if (!*by_request || !taints_tolerated(*d.device, *alt.tolerations) ||
-              !capacity_fits(*d.device, *alt.capacity_requests)) {
+          // Without a trace the first rejection is all that matters; with one, its detail.
+          auto reject = [&](Rejection why, auto&& detail) {
+            if (at != nullptr) at->rejected.push_back(DeviceRejection{i, why, detail()});
+          };
+          std::size_t false_at = 0;
+          auto by_class = selectors_match(class_owner, class_selectors, view, &memo_, &false_at);
+          if (!by_class.ok()) {
+            if (at == nullptr) return std::move(by_class).error();
+            reject(Rejection::kSelectorError, [&] { return by_class.error().message; });
+            continue;
+          }
+          if (!*by_class) {
+            reject(Rejection::kClassSelector,
+                   [&] { return class_selectors[false_at]->expression(); });
+            continue;
+          }
+          auto by_request = selectors_match(owner, request_selectors, view, &memo_, &false_at);
+          if (!by_request.ok()) {
+            if (at == nullptr) return std::move(by_request).error();
+            reject(Rejection::kSelectorError, [&] { return by_request.error().message; });
+            continue;
+          }
+          if (!*by_request) {
+            reject(Rejection::kRequestSelector,
+                   [&] { return request_selectors[false_at]->expression(); });
+            continue;
+          }
+          if (const DeviceTaint* taint = untolerated_taint(*d.device, *alt.tolerations)) {
+            reject(Rejection::kTaint, [&] { return taint_text(*taint); });
+            continue;
+          }
+          if (const auto gap = capacity_gap(*d.device, *alt.capacity_requests); !gap.empty()) {
+            reject(Rejection::kCapacity, [&] { return gap; });
             continue;
           }
           incomplete = incomplete || pool.incomplete;
@@ -211,6 +346,7 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
         if (alt.mode == AllocationMode::kAll && incomplete) {
           alt.impossible = "allocationMode All needs complete pools";
         }
+        if (at != nullptr) at->impossible = alt.impossible;
       }
       requests.push_back(std::move(flat));
     }
@@ -220,12 +356,16 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
   SolverProblem base;
   base.device_count = static_cast<std::uint32_t>(devices.devices.size());
   base.in_use.assign(devices.devices.size(), false);
+  SolverLabels labels;
+  std::vector<std::string> counter_names;              // "set/counter"
   std::map<std::string, std::uint32_t> counter_index;  // "pool#/set/counter"
   for (std::size_t p = 0; p < devices.pools.size(); ++p) {
     for (const CounterSet* set : devices.pools[p].counter_sets) {
       for (const auto& [name, counter] : set->counters) {
         counter_index[std::to_string(p) + "/" + set->name + "/" + name] =
             static_cast<std::uint32_t>(base.counter_available.size());
+        counter_names.push_back(set->name + "/" + name);
+        labels.counters.push_back("counter " + counter_names.back() + " (in thousandths)");
         base.counter_available.push_back(milli_units(counter.value, false));
       }
     }
@@ -266,17 +406,24 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
       base.counter_available[use.counter] -= use.amount;
   }
 
+  if (trace != nullptr) trace_free_devices(devices, base, broken, requests, counter_names, *trace);
+
   // firstAvailable combinations, in Kubernetes' order.
   NodeOutcome outcome;
   std::vector<std::size_t> choice(requests.size(), 0);
   constexpr int kMaxCombinations = 256;
+  bool exhausted = false;
   for (int tried = 0; tried < kMaxCombinations; ++tried) {
     SolverProblem problem = base;
+    labels.requests.clear();
+    labels.constraints.clear();
+    problem.labels = &labels;
     std::vector<const Alternative*> chosen;
     std::string impossible;
     for (std::size_t r = 0; r < requests.size(); ++r) {
       const Alternative& alt = requests[r].alternatives[choice[r]];
       chosen.push_back(&alt);
+      labels.requests.push_back("request " + alt.name);
       if (!alt.impossible.empty() && impossible.empty()) {
         impossible = "request " + alt.name + ": " + alt.impossible;
       }
@@ -295,6 +442,10 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
         SolverConstraint sc;
         sc.distinct = con.distinct_attribute.has_value();
         const std::string& name = sc.distinct ? *con.distinct_attribute : *con.match_attribute;
+        labels.constraints.push_back((sc.distinct ? "distinctAttribute " : "matchAttribute ") +
+                                     name +
+                                     (claims.size() > 1 ? " of " + display_name(claims[c]->meta)
+                                                        : std::string()));
         for (std::size_t r = 0; r < requests.size(); ++r) {
           if (requests[r].claim == c && names_request(con, *chosen[r])) {
             sc.requests.push_back(static_cast<std::uint32_t>(r));
@@ -308,7 +459,7 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
       }
     }
     if (impossible.empty()) {
-      const SolverResult solved = solve(problem);
+      const SolverResult solved = first_fit_ ? first_fit(problem) : solve(problem);
       outcome.steps += solved.steps;
       if (solved.outcome == SolverResult::Outcome::kAllocated) {
         outcome.allocated = true;
@@ -335,22 +486,22 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
             }
           }
         }
+        if (trace != nullptr) trace->devices = std::move(devices);
         return outcome;
       }
       if (outcome.reason.empty()) outcome.reason = solved.reason;
-    } else if (outcome.reason.empty()) {
-      outcome.reason = impossible;
+      if (trace != nullptr) trace->attempts.push_back(solved.reason);
+    } else {
+      if (outcome.reason.empty()) outcome.reason = impossible;
+      if (trace != nullptr) trace->attempts.push_back(impossible);
     }
-    // The next combination: the last request's next alternative first.
-    std::size_t r = requests.size();
-    while (r > 0) {
-      --r;
-      if (++choice[r] < requests[r].alternatives.size()) break;
-      choice[r] = 0;
-      if (r == 0) return outcome;
+    if (!next_combination(requests, choice)) {
+      exhausted = true;
+      break;
     }
-    if (requests.empty()) return outcome;
   }
+  if (trace != nullptr) trace->devices = std::move(devices);
+  if (exhausted) return outcome;
   outcome.reason = "more than " + std::to_string(kMaxCombinations) +
                    " firstAvailable combinations; the first ones did not fit: " + outcome.reason;
   return outcome;

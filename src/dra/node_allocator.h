@@ -19,6 +19,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice::dra {
@@ -36,6 +37,48 @@ struct NodeOutcome {
   std::uint64_t steps = 0;  ///< solver search steps, over every firstAvailable combination tried
 };
 
+/// Why a device is not a candidate for a request (`sluice dra explain`), in the order checked.
+enum class Rejection : std::uint8_t {
+  kClassSelector,    ///< a DeviceClass selector is false
+  kRequestSelector,  ///< a request selector is false
+  kSelectorError,    ///< a selector failed to evaluate (fatal in Kubernetes)
+  kTaint,            ///< a NoSchedule / NoExecute taint no toleration covers
+  kCapacity,         ///< capacity.requests exceed the device's capacity
+  kInUse,            ///< allocated to another claim
+  kCounters,         ///< consumes more of a shared counter than is left
+};
+std::string_view rejection_name(Rejection r);
+
+struct DeviceRejection {
+  std::uint32_t device = 0;  ///< index into NodeTrace::devices.devices
+  Rejection why = Rejection::kClassSelector;
+  std::string detail;  ///< the selector, taint, counter or holder concerned
+};
+
+/// One way to serve a request (`exactly`, or one `firstAvailable` entry), as explain sees it.
+struct AlternativeTrace {
+  std::size_t claim = 0;  ///< index into the claims given to allocate()
+  std::string name;       ///< "req" or "req/sub"
+  std::string device_class;
+  std::int64_t count = 1;
+  bool all = false;
+  std::vector<std::uint32_t> candidates;  ///< passed every check
+  std::vector<DeviceRejection> rejected;
+  std::string impossible;  ///< non-empty: cannot be served at all (why)
+};
+
+/// What allocate() saw on one node: filled only when the caller asks (explain), so that the
+/// allocation path pays nothing for it. With a trace, selector errors are recorded per device
+/// instead of ending the call.
+struct NodeTrace {
+  /// Input: who holds each allocated device ("driver/pool/device" -> "claim ns/name").
+  const std::map<std::string, std::string, std::less<>>* holders = nullptr;
+  NodeDevices devices;
+  std::vector<AlternativeTrace> alternatives;  ///< every alternative of every request, in order
+  /// Per firstAvailable combination tried: the result request names and why they did not fit.
+  std::vector<std::string> attempts;
+};
+
 class NodeAllocator {
  public:
   /// `inventory` must outlive the allocator (device views and selectors point into it).
@@ -44,8 +87,12 @@ class NodeAllocator {
   /// Allocates `claims` together on `node`, next to the `allocated` devices. An error is fatal,
   /// as in Kubernetes: an unknown device class, a CEL compile error, a CEL runtime error or a
   /// non-bool selector result. Not fitting is an outcome with a reason, not an error.
+  /// With `trace`, also records why each device was or was not a candidate (see NodeTrace).
   Result<NodeOutcome> allocate(const Node& node, std::span<const ResourceClaim* const> claims,
-                               const AllocatedDevices& allocated);
+                               const AllocatedDevices& allocated, NodeTrace* trace = nullptr);
+
+  /// Searches first-fit, as Kubernetes does (first_fit.h), instead of by score.
+  void use_first_fit(bool on) { first_fit_ = on; }
 
   /// The slices that may apply to `node`: those naming it plus those that select nodes.
   std::vector<const ResourceSlice*> slices_for(const Node& node) const;
@@ -62,6 +109,7 @@ class NodeAllocator {
   /// Selector results per (device, selector) for the allocator's lifetime: they do not depend on
   /// what is allocated, and the views and compiled selectors they point at live as long.
   SelectorMemo memo_;
+  bool first_fit_ = false;
 };
 
 }  // namespace sluice::dra

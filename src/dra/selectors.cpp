@@ -142,7 +142,8 @@ Result<bool> SelectorMemo::match(const CompiledSelector& selector, const DeviceV
 }
 
 Result<bool> selectors_match(std::string_view owner, std::span<const SelectorPtr> selectors,
-                             const DeviceView& device, SelectorMemo* memo) {
+                             const DeviceView& device, SelectorMemo* memo,
+                             std::size_t* false_index) {
   for (std::size_t i = 0; i < selectors.size(); ++i) {
     Result<bool> matched =
         memo != nullptr ? memo->match(*selectors[i], device) : selectors[i]->match(device);
@@ -151,7 +152,10 @@ Result<bool> selectors_match(std::string_view owner, std::span<const SelectorPtr
           ErrorCode::kInvalidArgument,
           std::string(owner) + ": selector #" + std::to_string(i) + ": " + matched.error().message);
     }
-    if (!*matched) return false;
+    if (!*matched) {
+      if (false_index != nullptr) *false_index = i;
+      return false;
+    }
   }
   return true;
 }

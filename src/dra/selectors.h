@@ -111,8 +111,10 @@ class SelectorMemo {
 
 /// Whether `device` matches every one of `selectors` (empty: true), stopping at the first false.
 /// An error is prefixed with `owner` and the selector's 0-based index as Kubernetes reports it:
-/// "claim default/c1: selector #1: CEL runtime error: no such key: model". `memo` may be null.
+/// "claim default/c1: selector #1: CEL runtime error: no such key: model". `memo` may be null;
+/// `false_index`, when given, receives the index of the selector that was false.
 Result<bool> selectors_match(std::string_view owner, std::span<const SelectorPtr> selectors,
-                             const DeviceView& device, SelectorMemo* memo);
+                             const DeviceView& device, SelectorMemo* memo,
+                             std::size_t* false_index = nullptr);
 
 }  // namespace sluice::dra

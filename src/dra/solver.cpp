@@ -45,6 +45,13 @@ class Search {
   }
 
  private:
+  /// How messages name item `i` of a kind: its label, or `prefix` and the index.
+  std::string label(std::vector<std::string> SolverLabels::*kind, const char* prefix,
+                    std::size_t i) const {
+    if (p_.labels != nullptr && i < (p_.labels->*kind).size()) return (p_.labels->*kind)[i];
+    return prefix + std::to_string(i);
+  }
+
   bool in_use(std::uint32_t d) const { return d < p_.in_use.size() && p_.in_use[d]; }
 
   bool infeasible(std::string reason) {
@@ -79,12 +86,12 @@ class Search {
       }
       std::sort(free.begin(), free.end());
       free.erase(std::unique(free.begin(), free.end()), free.end());
-      const std::string name = "request " + std::to_string(r);
+      auto name = [&] { return label(&SolverLabels::requests, "request ", r); };
       if (req.all) {
         if (req.candidates.empty())
-          return infeasible(name + ": allocationMode All matches no device");
+          return infeasible(name() + ": allocationMode All matches no device");
         if (busy > 0) {
-          return infeasible(name + ": allocationMode All, but " + std::to_string(busy) +
+          return infeasible(name() + ": allocationMode All, but " + std::to_string(busy) +
                             " matching devices are in use");
         }
         need_[r] = static_cast<std::uint32_t>(free.size());
@@ -92,7 +99,7 @@ class Search {
         need_[r] = req.count;
       }
       if (free.size() < need_[r]) {
-        return infeasible(name + ": " + std::to_string(free.size()) + " free candidates, needs " +
+        return infeasible(name() + ": " + std::to_string(free.size()) + " free candidates, needs " +
                           std::to_string(need_[r]));
       }
       total_need += need_[r];
@@ -143,7 +150,7 @@ class Search {
     }
     for (std::size_t k = 0; k < least.size(); ++k) {
       if (least[k] > p_.counter_available[k]) {
-        return infeasible("counter " + std::to_string(k) + ": the requests need at least " +
+        return infeasible(label(&SolverLabels::counters, "counter ", k) + ": the requests need at least " +
                           std::to_string(least[k]) + ", " +
                           std::to_string(p_.counter_available[k]) + " is available");
       }
@@ -161,8 +168,10 @@ class Search {
   bool check_constraint(std::size_t c) {
     const SolverConstraint& con = p_.constraints[c];
     const std::uint32_t values = max_plus_one(con.value_of_device);
-    const std::string name = std::string(con.distinct ? "distinctAttribute" : "matchAttribute") +
-                             " constraint " + std::to_string(c);
+    auto name = [&] {
+      return label(&SolverLabels::constraints,
+                   con.distinct ? "distinctAttribute constraint " : "matchAttribute constraint ", c);
+    };
     std::uint64_t total_need = 0;
     for (std::uint32_t r : con.requests) total_need += r < need_.size() ? need_[r] : 0;
     if (total_need == 0) return true;  // binds no device
@@ -176,7 +185,7 @@ class Search {
       }
       const auto distinct = static_cast<std::uint64_t>(std::count(seen.begin(), seen.end(), true));
       if (distinct < total_need) {
-        return infeasible(name + ": " + std::to_string(total_need) +
+        return infeasible(name() + ": " + std::to_string(total_need) +
                           " devices need distinct values, " + std::to_string(distinct) +
                           " values exist among the candidates");
       }
@@ -210,7 +219,7 @@ class Search {
       best = std::max(best, per_value[v]);
     }
     if (!any) {
-      return infeasible(name + ": no single value has enough devices (needs " +
+      return infeasible(name() + ": no single value has enough devices (needs " +
                         std::to_string(total_need) + ", the largest group has " +
                         std::to_string(best) + ")");
     }

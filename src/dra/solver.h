@@ -46,6 +46,12 @@ struct CounterUse {
   std::int64_t amount = 0;
 };
 
+struct SolverLabels {
+  std::vector<std::string> requests;     ///< "request gpus" (per SolverProblem::requests)
+  std::vector<std::string> constraints;  ///< "matchAttribute gpu.nvidia.com/pcieRoot"
+  std::vector<std::string> counters;     ///< "counter set gpu-0-counters, memory (milli-units)"
+};
+
 struct SolverProblem {
   std::uint32_t device_count = 0;
   /// Per device: allocated to another claim already (empty = none in use).
@@ -60,6 +66,9 @@ struct SolverProblem {
   std::vector<std::vector<std::uint32_t>> topology;
   std::vector<SolverRequest> requests;
   std::vector<SolverConstraint> constraints;
+  /// Names used in SolverResult::reason (optional; without them requests, constraints and
+  /// counters are named by index). Must outlive solve().
+  const SolverLabels* labels = nullptr;
   /// Search nodes to spend looking for a better solution once one is found.
   std::uint64_t improve_budget = 20'000;
   /// Search nodes after which the search gives up without an answer (Kubernetes has a 10 s

@@ -126,7 +126,7 @@ TEST(DraNodeAllocator, NotFittingIsAnOutcomeAndSelectorErrorsAreFatal) {
   auto out = f.run({&too_many});
   ASSERT_TRUE(out.ok());
   EXPECT_FALSE(out->allocated);
-  EXPECT_EQ(out->reason, "request 0: 4 free candidates, needs 5");
+  EXPECT_EQ(out->reason, "request gpus: 4 free candidates, needs 5");
 
   ResourceClaim typo = claim("typo", 1, {"device.attributes['gpu.nvidia.com'].modle == 'x'"});
   out = f.run({&typo});
