@@ -61,9 +61,9 @@ Result<const ResourceClaim*> ClaimIndex::resolve(const Pod& pod, std::size_t ind
   const std::string template_key = object_key(pod.meta.ns, *entry.resource_claim_template_name);
   const ResourceClaimTemplate* tmpl = find_template(template_key);
   if (tmpl == nullptr) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      where + ".resourceClaimTemplateName: ResourceClaimTemplate " + template_key +
-                          " not found");
+    return make_error(
+        ErrorCode::kInvalidArgument,
+        where + ".resourceClaimTemplateName: ResourceClaimTemplate " + template_key + " not found");
   }
   return generate(*tmpl, pod.meta.ns, name);
 }

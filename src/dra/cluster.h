@@ -25,9 +25,9 @@
 namespace sluice::dra {
 
 enum class Strategy : std::uint8_t {
-  kSluice,               ///< best score, then bin-packing
-  kFirstFitRandomNode,   ///< upstream: first-fit devices, random feasible node (seeded)
-  kFirstFitFirstNode,    ///< first-fit devices on the first feasible node by name
+  kSluice,              ///< best score, then bin-packing
+  kFirstFitRandomNode,  ///< upstream: first-fit devices, random feasible node (seeded)
+  kFirstFitFirstNode,   ///< first-fit devices on the first feasible node by name
 };
 
 struct ClusterOptions {

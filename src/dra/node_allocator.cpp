@@ -84,22 +84,9 @@ std::string milli_text(std::int64_t milli) {
   if (milli % 1000 != 0) return std::to_string(milli) + "m";
   const std::int64_t units = milli / 1000;
   const bool binary = units != 0 && units % 1024 == 0;
-  return Quantity::from_int(units, binary ? cel::QuantityFormat::kBinarySI
-                                          : cel::QuantityFormat::kDecimalSI)
+  return Quantity::from_int(
+             units, binary ? cel::QuantityFormat::kBinarySI : cel::QuantityFormat::kDecimalSI)
       .to_string();
-}
-
-/// A device's value of a constraint's attribute: the fully qualified name, or the bare id when
-/// the domain is the device's driver.
-const DeviceAttribute* attribute_of(const NodeDevice& d, const NodePool& pool,
-                                    const std::string& name) {
-  if (const auto it = d.device->attributes.find(name); it != d.device->attributes.end()) {
-    return &it->second;
-  }
-  const QualifiedName q = parse_qualified_name(name, pool.driver);
-  if (q.domain != pool.driver) return nullptr;
-  const auto it = d.device->attributes.find(std::string(q.id));
-  return it == d.device->attributes.end() ? nullptr : &it->second;
 }
 
 std::string attribute_key(const DeviceAttribute& a) {
@@ -392,7 +379,7 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
       }
     }
     auto key = [&](const char* name) {
-      const DeviceAttribute* a = attribute_of(d, pool, name);
+      const DeviceAttribute* a = device_attribute(*d.device, pool.driver, name);
       return a ? attribute_key(*a) : "device/" + std::to_string(i);
     };
     base.topology.push_back({numa.id(key("resource.kubernetes.io/numaNode")),
@@ -442,17 +429,17 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
         SolverConstraint sc;
         sc.distinct = con.distinct_attribute.has_value();
         const std::string& name = sc.distinct ? *con.distinct_attribute : *con.match_attribute;
-        labels.constraints.push_back((sc.distinct ? "distinctAttribute " : "matchAttribute ") +
-                                     name +
-                                     (claims.size() > 1 ? " of " + display_name(claims[c]->meta)
-                                                        : std::string()));
+        labels.constraints.push_back(
+            (sc.distinct ? "distinctAttribute " : "matchAttribute ") + name +
+            (claims.size() > 1 ? " of " + display_name(claims[c]->meta) : std::string()));
         for (std::size_t r = 0; r < requests.size(); ++r) {
           if (requests[r].claim == c && names_request(con, *chosen[r])) {
             sc.requests.push_back(static_cast<std::uint32_t>(r));
           }
         }
         for (const NodeDevice& d : devices.devices) {
-          const DeviceAttribute* a = attribute_of(d, devices.pools[d.pool], name);
+          const DeviceAttribute* a =
+              device_attribute(*d.device, devices.pools[d.pool].driver, name);
           sc.value_of_device.push_back(a ? values.id(attribute_key(*a)) : kMissingValue);
         }
         problem.constraints.push_back(std::move(sc));

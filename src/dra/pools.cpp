@@ -136,4 +136,28 @@ NodeDevices devices_for_node(std::span<const ResourceSlice* const> all, const No
   return out;
 }
 
+const DeviceAttribute* device_attribute(const Device& device, const std::string& driver,
+                                        const std::string& name) {
+  if (const auto it = device.attributes.find(name); it != device.attributes.end()) {
+    return &it->second;
+  }
+  const QualifiedName q = parse_qualified_name(name, driver);
+  if (q.domain != driver) return nullptr;
+  const auto it = device.attributes.find(std::string(q.id));
+  return it == device.attributes.end() ? nullptr : &it->second;
+}
+
+std::string attribute_text(const DeviceAttribute& attribute) {
+  switch (attribute.kind) {
+    case DeviceAttribute::Kind::kInt:
+      return std::to_string(attribute.int_value);
+    case DeviceAttribute::Kind::kBool:
+      return attribute.bool_value ? "true" : "false";
+    case DeviceAttribute::Kind::kString:
+    case DeviceAttribute::Kind::kVersion:
+      return attribute.string_value;
+  }
+  return {};
+}
+
 }  // namespace sluice::dra

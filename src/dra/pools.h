@@ -48,6 +48,14 @@ NodeDevices devices_for_node(const Inventory& inventory, const Node& node);
 /// order): what an allocator with a per-node index of slices uses.
 NodeDevices devices_for_node(std::span<const ResourceSlice* const> slices, const Node& node);
 
+/// A device's value of attribute `name` as constraints read it: the fully qualified name, or the
+/// bare id when the domain is the device's driver. Null when the device lacks it.
+const DeviceAttribute* device_attribute(const Device& device, const std::string& driver,
+                                        const std::string& name);
+
+/// An attribute value as YAML would print it ("3", "true", "pci0000:00", "1.2.3").
+std::string attribute_text(const DeviceAttribute& attribute);
+
 /// "driver/pool/device": a device's identity across the cluster.
 std::string device_id(const std::string& driver, const std::string& pool,
                       const std::string& device);

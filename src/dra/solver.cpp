@@ -150,8 +150,8 @@ class Search {
     }
     for (std::size_t k = 0; k < least.size(); ++k) {
       if (least[k] > p_.counter_available[k]) {
-        return infeasible(label(&SolverLabels::counters, "counter ", k) + ": the requests need at least " +
-                          std::to_string(least[k]) + ", " +
+        return infeasible(label(&SolverLabels::counters, "counter ", k) +
+                          ": the requests need at least " + std::to_string(least[k]) + ", " +
                           std::to_string(p_.counter_available[k]) + " is available");
       }
     }
@@ -170,7 +170,8 @@ class Search {
     const std::uint32_t values = max_plus_one(con.value_of_device);
     auto name = [&] {
       return label(&SolverLabels::constraints,
-                   con.distinct ? "distinctAttribute constraint " : "matchAttribute constraint ", c);
+                   con.distinct ? "distinctAttribute constraint " : "matchAttribute constraint ",
+                   c);
     };
     std::uint64_t total_need = 0;
     for (std::uint32_t r : con.requests) total_need += r < need_.size() ? need_[r] : 0;

@@ -2,6 +2,8 @@
 // input, claims from templates, node choice by score, pinned pods, and input errors.
 #include "dra/cluster.h"
 
+#include "dra/fixtures.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,69 +12,7 @@
 namespace sluice::dra {
 namespace {
 
-ResourceSlice gpu_slice(const std::string& node, int gpus) {
-  ResourceSlice s;
-  s.meta.name = node + "-gpus";
-  s.driver = "gpu.nvidia.com";
-  s.pool = ResourcePool{node, 1, 1};
-  s.node_name = node;
-  for (int i = 0; i < gpus; ++i) {
-    Device d;
-    d.name = "gpu-" + std::to_string(i);
-    d.attributes["resource.kubernetes.io/pcieRoot"] =
-        DeviceAttribute::of_string("pci" + std::to_string(i / 2));
-    s.devices.push_back(std::move(d));
-  }
-  return s;
-}
-
-ResourceClaimSpec gpus(std::int64_t count) {
-  ResourceClaimSpec spec;
-  DeviceRequest r;
-  r.name = "gpus";
-  ExactDeviceRequest exact;
-  exact.device_class_name = "gpu";
-  exact.count = count;
-  r.exactly = exact;
-  spec.requests.push_back(r);
-  return spec;
-}
-
-ResourceClaim claim(const std::string& name, std::int64_t count) {
-  ResourceClaim c;
-  c.meta.name = name;
-  c.meta.ns = "ml";
-  c.spec = gpus(count);
-  return c;
-}
-
-Pod pod(const std::string& name, std::vector<std::string> claim_names) {
-  Pod p;
-  p.meta.name = name;
-  p.meta.ns = "ml";
-  for (const std::string& c : claim_names) {
-    PodResourceClaim entry;
-    entry.name = c;
-    entry.resource_claim_name = c;
-    p.resource_claims.push_back(entry);
-  }
-  return p;
-}
-
-Inventory cluster(int nodes, int gpus_per_node) {
-  Inventory inv;
-  DeviceClass gpu;
-  gpu.meta.name = "gpu";
-  gpu.selectors = {"device.driver == 'gpu.nvidia.com'"};
-  inv.device_classes = {gpu};
-  for (int n = 1; n <= nodes; ++n) {
-    Node node;
-    node.meta.name = "n" + std::to_string(n);
-    inv.nodes.push_back(node);
-    inv.resource_slices.push_back(gpu_slice(node.meta.name, gpus_per_node));
-  }
-  return inv;
-}
+using namespace fixtures;  // NOLINT(google-build-using-namespace): the builders
 
 const Placement* placement_of(const ClusterResult& r, const std::string& claim) {
   for (const Placement& p : r.placements) {

@@ -105,3 +105,71 @@ test('dra allocate rejects invalid input with exit 2 and names the object and fi
   assert.equal(help.status, 0);
   assert.match(help.stdout, /Examples:/);
 });
+
+test('dra explain says where an allocatable claim goes and why there', () => {
+  const r = runSluice(['dra', 'explain', '-f', example('h100-nodes.yaml'), '--claim', 'ml/pair-same-pcie-root']);
+  assert.equal(r.status, 0, r.stderr);
+  const [first, second] = r.stdout.split('\n');
+  assert.match(first, /^ResourceClaim ml\/pair-same-pcie-root can be allocated on node gpu-node-\d: request gpus: gpu-\d, gpu-\d/);
+  assert.match(second, /^Why there: it spans 1 NUMA node, 1 PCIe root/);
+  assert.match(r.stdout, /constraint matchAttribute resource.kubernetes.io\/pcieRoot: pci0000:/);
+});
+
+test('dra explain names the cause first, then every removed device per node', () => {
+  const dir = tempDir();
+  const file = join(dir, 'busy.yaml');
+  writeFileSync(file, `apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: held, namespace: ml}
+spec:
+  devices:
+    requests:
+    - name: gpus
+      exactly: {deviceClassName: gpu.nvidia.com, count: 2}
+status:
+  allocation:
+    devices:
+      results:
+      - {request: gpus, driver: gpu.nvidia.com, pool: gpu-node-1, device: gpu-0}
+      - {request: gpus, driver: gpu.nvidia.com, pool: gpu-node-1, device: gpu-1}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: eight-on-one-numa-node, namespace: ml}
+spec:
+  devices:
+    requests:
+    - name: gpus
+      exactly: {deviceClassName: gpu.nvidia.com, count: 8}
+    constraints:
+    - matchAttribute: resource.kubernetes.io/numaNode
+`);
+  const r = runSluice(['dra', 'explain', '-f', example('h100-nodes.yaml'), '-f', file,
+    '--claim', 'ml/eight-on-one-numa-node']);
+  assert.equal(r.status, 1, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[0], 'ResourceClaim ml/eight-on-one-numa-node cannot be allocated on any of 2 nodes.');
+  assert.match(lines[1], /^Cause on 1 node \(gpu-node-2\): matchAttribute resource.kubernetes.io\/numaNode: no single value has enough devices \(needs 8, the largest group has 4\)/);
+  assert.match(lines[2], /^Also on 1 node \(gpu-node-1\): request gpus: 6 free candidates, needs 8/);
+  assert.match(r.stdout, /2 x allocated to claim ml\/held/);
+  assert.match(r.stdout, /node gpu-node-1: does not fit/);
+  assert.match(r.stdout, /    allocated to claim ml\/held: gpu-0, gpu-1\n/);
+  assert.match(r.stdout, /constraint matchAttribute resource.kubernetes.io\/numaNode: 0 on gpu-0, gpu-1, gpu-2, gpu-3; 1 on gpu-4/);
+
+  const one = runSluice(['dra', 'explain', '-f', example('h100-nodes.yaml'), '-f', file,
+    '--claim', 'ml/eight-on-one-numa-node', '--node', 'gpu-node-1', '--max-nodes', '0']);
+  assert.equal(one.status, 1);
+  assert.doesNotMatch(one.stdout, /gpu-node-2/);
+});
+
+test('dra explain rejects unknown claims and bad input with exit 2', () => {
+  const r = runSluice(['dra', 'explain', '-f', example('h100-nodes.yaml'), '--claim', 'ml/nope']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /ResourceClaim ml\/nope not found in the input \(claims: ml\/pair-same-pcie-root/);
+  const missing = runSluice(['dra', 'explain', '-f', example('h100-nodes.yaml')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--claim is required/);
+  const help = runSluice(['dra', 'explain', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /first lines name\s+the\s+cause/);
+});
