@@ -26,6 +26,8 @@ bool is_resource_kind(std::string_view kind) {
 
 bool is_core_kind(std::string_view kind) { return kind == "Node" || kind == "Pod"; }
 
+constexpr std::string_view kSluiceV1alpha1 = "sluice.dev/v1alpha1";
+
 class DocumentDecoder {
  public:
   DocumentDecoder(std::string source, Inventory& out) : source_(std::move(source)), out_(out) {}
@@ -64,7 +66,8 @@ class DocumentDecoder {
       return;
     }
     check_api_version(r, kind, api);
-    bool namespaced = kind == "ResourceClaim" || kind == "ResourceClaimTemplate" || kind == "Pod";
+    bool namespaced = kind == "ResourceClaim" || kind == "ResourceClaimTemplate" || kind == "Pod" ||
+                      kind == "Workload";
     ctx.object = kind + " " + peek_name(r, namespaced);
     ObjectMeta meta = decode_detail::read_meta(r, namespaced);
     ctx.object = kind + " " + display_name(meta);
@@ -80,6 +83,8 @@ class DocumentDecoder {
       out_.resource_slices.push_back(decode_detail::read_resource_slice(r, std::move(meta)));
     } else if (kind == "Node") {
       out_.nodes.push_back(decode_detail::read_node(r, std::move(meta)));
+    } else if (kind == "Workload") {
+      out_.workloads.push_back(decode_detail::read_workload(r, std::move(meta)));
     } else {
       out_.pods.push_back(decode_detail::read_pod(r, std::move(meta)));
     }
@@ -126,9 +131,14 @@ class DocumentDecoder {
       if (api.empty()) field.fail("required (v1)");
       field.fail("kind " + kind + " belongs to v1, not \"" + api + "\"");
     }
+    if (kind == "Workload") {
+      if (api == kSluiceV1alpha1) return;
+      field.fail("kind Workload belongs to " + std::string(kSluiceV1alpha1) + ", not \"" + api +
+                 "\"");
+    }
     r.child("kind").fail("unknown kind \"" + kind +
                          "\" (expected DeviceClass, ResourceClaim, ResourceClaimTemplate, "
-                         "ResourceSlice, Node, Pod or a List of them)");
+                         "ResourceSlice, Node, Pod, sluice.dev Workload or a List of them)");
   }
 
   std::string source_;

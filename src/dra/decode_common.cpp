@@ -189,13 +189,8 @@ Node read_node(const Reader& object, ObjectMeta meta) {
   return Node{std::move(meta)};
 }
 
-Pod read_pod(const Reader& object, ObjectMeta meta) {
-  object.expect_map({"apiVersion", "kind", "metadata", "spec", "status"});
-  Pod pod;
-  pod.meta = std::move(meta);
-  Reader spec = object.child("spec");
-  spec.expect_any_map();
-  if (auto node = spec.optional_string("nodeName"); node && !node->empty()) pod.node_name = node;
+std::vector<PodResourceClaim> read_pod_resource_claims(const Reader& spec) {
+  std::vector<PodResourceClaim> out;
   spec.for_each_item("resourceClaims", kUnbounded, [&](const Reader& r) {
     r.expect_map({"name", "resourceClaimName", "resourceClaimTemplateName"});
     PodResourceClaim c;
@@ -206,8 +201,34 @@ Pod read_pod(const Reader& object, ObjectMeta meta) {
     if (c.resource_claim_name.has_value() == c.resource_claim_template_name.has_value()) {
       r.fail("exactly one of resourceClaimName and resourceClaimTemplateName is required");
     }
-    pod.resource_claims.push_back(std::move(c));
+    out.push_back(std::move(c));
   });
+  return out;
+}
+
+Workload read_workload(const Reader& object, ObjectMeta meta) {
+  object.expect_map({"apiVersion", "kind", "metadata", "spec"});
+  Workload w;
+  w.meta = std::move(meta);
+  Reader spec = object.child("spec");
+  spec.expect_map({"priority", "replicas", "gang", "resourceClaims"});
+  if (spec.has("priority"))
+    w.priority = spec.child("priority").as_int(-1'000'000'000, 1'000'000'000);
+  if (spec.has("replicas")) w.replicas = spec.child("replicas").as_int(1, 100'000);
+  w.gang = spec.optional_bool("gang").value_or(false);
+  w.resource_claims = read_pod_resource_claims(spec);
+  if (w.resource_claims.empty()) spec.child("resourceClaims").fail("required (at least one claim)");
+  return w;
+}
+
+Pod read_pod(const Reader& object, ObjectMeta meta) {
+  object.expect_map({"apiVersion", "kind", "metadata", "spec", "status"});
+  Pod pod;
+  pod.meta = std::move(meta);
+  Reader spec = object.child("spec");
+  spec.expect_any_map();
+  if (auto node = spec.optional_string("nodeName"); node && !node->empty()) pod.node_name = node;
+  pod.resource_claims = read_pod_resource_claims(spec);
   Reader status = object.child("status");
   status.expect_any_map();
   status.for_each_item("resourceClaimStatuses", kUnbounded, [&](const Reader& r) {

@@ -16,6 +16,9 @@ ResourceClaimTemplate read_resource_claim_template(const Reader& object, ObjectM
 ResourceSlice read_resource_slice(const Reader& object, ObjectMeta meta);
 Node read_node(const Reader& object, ObjectMeta meta);
 Pod read_pod(const Reader& object, ObjectMeta meta);
+Workload read_workload(const Reader& object, ObjectMeta meta);
+/// spec.resourceClaims of a Pod or Workload.
+std::vector<PodResourceClaim> read_pod_resource_claims(const Reader& spec);
 
 ResourceClaimSpec read_claim_spec(const Reader& spec);
 

@@ -114,22 +114,30 @@ Status validate_references(const Inventory& inventory) {
   for (const auto& c : inventory.resource_claims) claims.emplace(c.meta.ns, c.meta.name);
   for (const auto& t : inventory.resource_claim_templates)
     templates.emplace(t.meta.ns, t.meta.name);
-  for (const auto& pod : inventory.pods) {
-    for (std::size_t i = 0; i < pod.resource_claims.size(); ++i) {
-      const auto& rc = pod.resource_claims[i];
+  auto check_claims = [&](const ObjectMeta& meta, const char* kind,
+                          const std::vector<PodResourceClaim>& entries) -> Status {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const auto& rc = entries[i];
       std::string path = "spec.resourceClaims[" + std::to_string(i) + "].";
-      if (rc.resource_claim_name && claims.count({pod.meta.ns, *rc.resource_claim_name}) == 0) {
+      if (rc.resource_claim_name && claims.count({meta.ns, *rc.resource_claim_name}) == 0) {
         return object_error(
-            pod.meta, "Pod", path + "resourceClaimName",
-            "no ResourceClaim \"" + *rc.resource_claim_name + "\" in namespace " + pod.meta.ns);
+            meta, kind, path + "resourceClaimName",
+            "no ResourceClaim \"" + *rc.resource_claim_name + "\" in namespace " + meta.ns);
       }
       if (rc.resource_claim_template_name &&
-          templates.count({pod.meta.ns, *rc.resource_claim_template_name}) == 0) {
-        return object_error(pod.meta, "Pod", path + "resourceClaimTemplateName",
+          templates.count({meta.ns, *rc.resource_claim_template_name}) == 0) {
+        return object_error(meta, kind, path + "resourceClaimTemplateName",
                             "no ResourceClaimTemplate \"" + *rc.resource_claim_template_name +
-                                "\" in namespace " + pod.meta.ns);
+                                "\" in namespace " + meta.ns);
       }
     }
+    return {};
+  };
+  for (const auto& pod : inventory.pods) {
+    if (auto st = check_claims(pod.meta, "Pod", pod.resource_claims); !st) return st;
+  }
+  for (const auto& w : inventory.workloads) {
+    if (auto st = check_claims(w.meta, "Workload", w.resource_claims); !st) return st;
   }
 
   // Counter sets are per pool: (driver, pool, set name).

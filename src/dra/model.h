@@ -367,6 +367,20 @@ struct Pod {
 };
 
 // ---------------------------------------------------------------------------------------------
+// sluice.dev/v1alpha1 Workload: Sluice's own kind, the input of `sluice dra plan`.
+
+/// A group of identical pods to place: `replicas` pods, each with the claims of
+/// `resource_claims` (a template entry gives every replica its own claim, a named claim is
+/// shared). Higher priority is placed first; a gang is placed whole or not at all.
+struct Workload {
+  ObjectMeta meta;
+  std::int64_t priority = 0;                      ///< spec.priority
+  std::int64_t replicas = 1;                      ///< spec.replicas
+  bool gang = false;                              ///< spec.gang
+  std::vector<PodResourceClaim> resource_claims;  ///< spec.resourceClaims (as a Pod's)
+};
+
+// ---------------------------------------------------------------------------------------------
 // Everything read from any number of files.
 
 struct Inventory {
@@ -376,6 +390,7 @@ struct Inventory {
   std::vector<ResourceSlice> resource_slices;
   std::vector<Node> nodes;
   std::vector<Pod> pods;
+  std::vector<Workload> workloads;
 
   /// Moves every object of `other` to the end of this inventory's vectors.
   void append(Inventory&& other) {
@@ -390,10 +405,11 @@ struct Inventory {
     move_all(resource_slices, other.resource_slices);
     move_all(nodes, other.nodes);
     move_all(pods, other.pods);
+    move_all(workloads, other.workloads);
   }
   std::size_t object_count() const {
     return device_classes.size() + resource_claims.size() + resource_claim_templates.size() +
-           resource_slices.size() + nodes.size() + pods.size();
+           resource_slices.size() + nodes.size() + pods.size() + workloads.size();
   }
 };
 

@@ -161,6 +161,12 @@ TEST(DecodeTest, ProjectExamplesLoad) {
     ASSERT_TRUE(inv.ok()) << inv.error().message;
     EXPECT_GT(inv->object_count(), 0u) << entry.path();
     EXPECT_TRUE(validate_cel(*inv).ok()) << entry.path();
+    if (entry.path().filename() == "workload.yaml") {  // a queue for the mixed fleet
+      auto fleet = decode(read_text(repo_path("examples/dra/mixed-fleet.yaml")), "mixed-fleet");
+      ASSERT_TRUE(fleet.ok());
+      inv->append(std::move(*fleet));
+      EXPECT_EQ(inv->workloads.size(), 5u);
+    }
     Status refs = validate_references(*inv);
     EXPECT_TRUE(refs.ok()) << (refs.ok() ? "" : refs.error().message);
   }

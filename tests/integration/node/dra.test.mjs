@@ -173,3 +173,67 @@ test('dra explain rejects unknown claims and bad input with exit 2', () => {
   assert.equal(help.status, 0);
   assert.match(help.stdout, /first lines name\s+the\s+cause/);
 });
+
+/** The summary rows of `dra plan`: row label -> [sluice, random-node baseline, first-node baseline]. */
+function planRows(stdout) {
+  const rows = {};
+  for (const line of stdout.split('\n')) {
+    const cells = line.trim().split(/ {3,}/);
+    if (cells.length === 4) rows[cells[0]] = cells.slice(1);
+  }
+  return rows;
+}
+
+test('dra plan places the shipped workload and strands fewer GPUs than first fit', () => {
+  const r = runSluice(['dra', 'plan', '-f', example('mixed-fleet.yaml'), '-f', example('workload.yaml')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Plan: 5 workloads, 6 pods, on 32 devices\./);
+  const rows = planRows(r.stdout);
+  assert.equal(rows['pods placed'][0], '6 of 6');
+  const pods = (cell) => Number(cell.split(' ')[0]);
+  for (const baseline of [1, 2]) {
+    assert.ok(pods(rows['pods placed'][baseline]) < 6, `baseline ${baseline} places fewer pods`);
+    assert.ok(Number(rows['stranded for ml/pretrain'][0]) < Number(rows['stranded for ml/pretrain'][baseline]));
+  }
+  assert.match(r.stdout, /ml\/pretrain \(priority 100, gang of 2\)\n {2}sluice +2\/2 on h100-node-1, h100-node-2\n/);
+  assert.match(r.stdout, /first-fit, first node +0\/2: gang of 2 given back/);
+  // The seed changes only the random-node baseline.
+  const other = runSluice(['dra', 'plan', '-f', example('mixed-fleet.yaml'), '-f', example('workload.yaml'), '--seed', '7']);
+  assert.equal(other.status, 0, other.stderr);
+  assert.equal(planRows(other.stdout)['pods placed'][0], '6 of 6');
+});
+
+test('dra plan exits 1 when Sluice cannot place every pod, 2 on bad input', () => {
+  const dir = tempDir();
+  const big = join(dir, 'big.yaml');
+  writeFileSync(big, readFileSync(example('workload.yaml'), 'utf8') + `
+---
+apiVersion: sluice.dev/v1alpha1
+kind: Workload
+metadata: {name: one-too-many, namespace: ml}
+spec:
+  resourceClaims:
+  - {name: gpus, resourceClaimTemplateName: two-gpus}
+`);
+  const over = runSluice(['dra', 'plan', '-f', example('mixed-fleet.yaml'), '-f', big]);
+  assert.equal(over.status, 1, over.stderr);
+  assert.match(over.stdout, /ml\/one-too-many \(priority 0, 1 replica\)\n {2}sluice +0\/1: replica 0: /);
+
+  const none = runSluice(['dra', 'plan', '-f', example('mixed-fleet.yaml')]);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no Workloads in the input/);
+  const dangling = join(dir, 'dangling.yaml');
+  writeFileSync(dangling, `apiVersion: sluice.dev/v1alpha1
+kind: Workload
+metadata: {name: w, namespace: ml}
+spec:
+  resourceClaims:
+  - {name: gpus, resourceClaimTemplateName: nope}
+`);
+  const bad = runSluice(['dra', 'plan', '-f', example('mixed-fleet.yaml'), '-f', dangling]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /Workload ml\/w: spec\.resourceClaims\[0\]\.resourceClaimTemplateName: no ResourceClaimTemplate "nope"/);
+  const help = runSluice(['dra', 'plan', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /stranded/);
+});
