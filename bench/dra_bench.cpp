@@ -5,6 +5,7 @@
 // the search steps of each and whether their answers agree.
 #include "dra/cluster.h"
 #include "dra/first_fit.h"
+#include "dra/node_allocator.h"
 #include "dra/solver.h"
 #include "ratio_reporter.h"
 
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <string>
@@ -127,9 +129,8 @@ void run(benchmark::State& state, const SolverProblem& problem) {
   state.counters["allocated"] = last.outcome == SolverResult::Outcome::kAllocated ? 1 : 0;
 }
 
-/// 1,000 nodes x 8 GPUs (NVIDIA-style attributes: NUMA node and pcieRoot), and 5,000 claims of
-/// 1-8 GPUs (seeded) selecting by class, a third of them with a pcieRoot or NUMA constraint.
-sluice::dra::Inventory big_cluster() {
+/// `nodes` nodes x 8 GPUs with NVIDIA-style attributes (NUMA node, pcieRoot) and their class.
+sluice::dra::Inventory gpu_nodes(int nodes) {
   using namespace sluice::dra;
   Inventory inv;
   DeviceClass gpu;
@@ -138,7 +139,7 @@ sluice::dra::Inventory big_cluster() {
       "device.driver == 'gpu.nvidia.com' && "
       "device.attributes['gpu.nvidia.com'].type == 'gpu'"};
   inv.device_classes = {gpu};
-  for (int n = 0; n < 1000; ++n) {
+  for (int n = 0; n < nodes; ++n) {
     Node node;
     node.meta.name = "node-" + std::to_string(1000 + n);
     ResourceSlice slice;
@@ -159,6 +160,14 @@ sluice::dra::Inventory big_cluster() {
     inv.nodes.push_back(std::move(node));
     inv.resource_slices.push_back(std::move(slice));
   }
+  return inv;
+}
+
+/// 1,000 nodes x 8 GPUs and 5,000 claims of 1-8 GPUs (seeded) selecting by class, a third of
+/// them with a pcieRoot or NUMA constraint.
+sluice::dra::Inventory big_cluster() {
+  using namespace sluice::dra;
+  Inventory inv = gpu_nodes(1000);
   std::mt19937 rng(7);
   for (int c = 0; c < 5000; ++c) {
     ResourceClaim claim;
@@ -206,6 +215,52 @@ void cluster(benchmark::State& state) {
   }
 }
 
+/// The whole allocation of one 8-GPU claim with matchAttribute productName on one 8-GPU node:
+/// class selector (CEL), problem building, search and the v1 result. `first_fit` runs the same
+/// path with the upstream-style search. `cold` builds a new allocator per allocation (CEL compile
+/// and evaluation included); warm reuses one, as a scheduler does.
+void whole_allocation(benchmark::State& state, bool first_fit, bool cold) {
+  using namespace sluice::dra;
+  const Inventory inv = gpu_nodes(1);
+  ResourceClaim claim;
+  claim.meta.name = "eight";
+  claim.meta.ns = "ml";
+  DeviceRequest r;
+  r.name = "gpus";
+  ExactDeviceRequest exact;
+  exact.device_class_name = "gpu.nvidia.com";
+  exact.count = 8;
+  r.exactly = exact;
+  claim.spec.requests.push_back(r);
+  DeviceConstraint same;
+  same.match_attribute = "gpu.nvidia.com/productName";
+  claim.spec.constraints.push_back(same);
+  const ResourceClaim* claims[] = {&claim};
+  const AllocatedDevices none;
+  auto warm = std::make_unique<NodeAllocator>(inv);
+  warm->use_first_fit(first_fit);
+  std::vector<double> samples_us;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_ptr<NodeAllocator> fresh;
+    if (cold) {
+      fresh = std::make_unique<NodeAllocator>(inv);
+      fresh->use_first_fit(first_fit);
+    }
+    auto outcome = (cold ? *fresh : *warm).allocate(inv.nodes[0], claims, none);
+    const auto end = std::chrono::steady_clock::now();
+    if (!outcome.ok() || !outcome->allocated) {
+      state.SkipWithError("the claim did not allocate");
+      return;
+    }
+    benchmark::DoNotOptimize(outcome);
+    samples_us.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+  }
+  std::sort(samples_us.begin(), samples_us.end());
+  state.counters["p50_us"] = samples_us[samples_us.size() / 2];
+  state.counters["p99_us"] = samples_us[samples_us.size() * 99 / 100];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -214,6 +269,13 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("solver/" + c.name).c_str(), run<sluice::dra::solve>, c.problem);
     benchmark::RegisterBenchmark(("first_fit/" + c.name).c_str(), run<sluice::dra::first_fit>,
                                  c.problem);
+  }
+  for (const bool cold : {false, true}) {
+    const std::string suffix = cold ? "cold" : "warm";
+    benchmark::RegisterBenchmark(("whole/solver/8_of_8_matchAttribute/" + suffix).c_str(),
+                                 whole_allocation, false, cold);
+    benchmark::RegisterBenchmark(("whole/first_fit/8_of_8_matchAttribute/" + suffix).c_str(),
+                                 whole_allocation, true, cold);
   }
   benchmark::RegisterBenchmark("cluster/1000_nodes_x8_5000_claims", cluster)
       ->Iterations(1)
