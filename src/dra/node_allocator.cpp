@@ -15,6 +15,7 @@ struct Alternative {
   std::string name;     ///< "req" or "req/sub": the result's request name
   std::string request;  ///< "req": what constraints and configs name
   std::string device_class;
+  const DeviceClass* cls = nullptr;
   const std::vector<std::string>* selectors = nullptr;
   AllocationMode mode = AllocationMode::kExactCount;
   std::int64_t count = 1;
@@ -177,6 +178,36 @@ void trace_free_devices(const NodeDevices& devices, const SolverProblem& base,
   }
 }
 
+/// status.allocation.devices.config in Kubernetes' order: the configs of each request's class
+/// (for the alternative chosen), request by request, then the claim's own configs that apply to
+/// the requests (all of them when a config names none).
+void add_configs(const ResourceClaim& claim, std::size_t claim_index,
+                 const std::vector<FlatRequest>& requests,
+                 const std::vector<const Alternative*>& chosen, AllocationResult& result) {
+  std::vector<std::string> served;  // request names and "req/sub" names of this claim
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    if (requests[r].claim != claim_index) continue;
+    const Alternative& alt = *chosen[r];
+    served.push_back(alt.request);
+    if (alt.name != alt.request) served.push_back(alt.name);
+    for (const DeviceClassConfiguration& config : alt.cls->config) {
+      result.config.push_back(DeviceAllocationConfiguration{
+          AllocationConfigSource::kFromClass, {alt.name}, config.opaque});
+    }
+  }
+  for (const DeviceClaimConfiguration& config : claim.spec.config) {
+    const bool applies =
+        config.requests.empty() ||
+        std::any_of(config.requests.begin(), config.requests.end(), [&](const std::string& name) {
+          return std::find(served.begin(), served.end(), name) != served.end();
+        });
+    if (applies) {
+      result.config.push_back(DeviceAllocationConfiguration{AllocationConfigSource::kFromClaim,
+                                                            config.requests, config.opaque});
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view rejection_name(Rejection r) {
@@ -262,6 +293,7 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
                                                              ": device class '" + alt.device_class +
                                                              "' not found");
         }
+        alt.cls = cls->second;
         std::vector<SelectorPtr> class_selectors;
         std::vector<SelectorPtr> request_selectors;
         for (const std::string& e : cls->second->selectors) {
@@ -407,6 +439,7 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
     problem.labels = &labels;
     std::vector<const Alternative*> chosen;
     std::string impossible;
+    std::vector<std::int64_t> claim_devices(claims.size(), 0);  // the least each claim needs
     for (std::size_t r = 0; r < requests.size(); ++r) {
       const Alternative& alt = requests[r].alternatives[choice[r]];
       chosen.push_back(&alt);
@@ -421,7 +454,16 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
       sr.count = static_cast<std::uint32_t>(std::max<std::int64_t>(alt.count, 1));
       sr.all = alt.mode == AllocationMode::kAll;
       sr.admin_access = alt.admin_access;
+      claim_devices[requests[r].claim] += sr.all ? static_cast<std::int64_t>(sr.candidates.size())
+                                                 : static_cast<std::int64_t>(sr.count);
       problem.requests.push_back(std::move(sr));
+    }
+    for (std::size_t c = 0; c < claims.size() && impossible.empty(); ++c) {
+      if (claim_devices[c] > kMaxDevicesPerClaim) {
+        impossible = "claim " + display_name(claims[c]->meta) + " needs " +
+                     std::to_string(claim_devices[c]) + " devices, more than the limit of " +
+                     std::to_string(kMaxDevicesPerClaim) + " per claim";
+      }
     }
     Interner values;
     for (std::size_t c = 0; c < claims.size(); ++c) {
@@ -472,6 +514,9 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
               result.node_selector = NodeSelector{{std::move(term)}};
             }
           }
+        }
+        for (std::size_t c = 0; c < claims.size(); ++c) {
+          add_configs(*claims[c], c, requests, chosen, outcome.results[c]);
         }
         if (trace != nullptr) trace->devices = std::move(devices);
         return outcome;

@@ -24,6 +24,9 @@
 
 namespace sluice::dra {
 
+/// Kubernetes' AllocationResultsMaxSize: a claim needing more devices cannot be allocated.
+inline constexpr std::int64_t kMaxDevicesPerClaim = 32;
+
 /// Devices allocated so far, by "driver/pool/device" (see device_id()).
 using AllocatedDevices = std::set<std::string, std::less<>>;
 
