@@ -1,5 +1,7 @@
 #include "dra/decode.h"
 
+#include "dra/fixtures.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,16 +16,8 @@
 namespace sluice::dra {
 namespace {
 
-std::filesystem::path repo_path(const std::string& relative) {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / relative;
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using fixtures::read_text;
+using fixtures::repo_path;
 
 Inventory must_decode(const std::string& text, const std::string& source = "test.yaml") {
   auto inv = decode(text, source);

@@ -4,11 +4,26 @@
 
 #include "dra/model.h"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace sluice::dra::fixtures {
+
+/// A path in the repository (tests/dra/fixtures.h is three levels down).
+inline std::filesystem::path repo_path(const std::string& relative) {
+  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / relative;
+}
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 inline ResourceSlice gpu_slice(const std::string& node, int gpus) {
   ResourceSlice s;

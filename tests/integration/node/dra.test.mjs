@@ -237,3 +237,27 @@ spec:
   assert.equal(help.status, 0);
   assert.match(help.stdout, /stranded/);
 });
+
+test('dra explain on partitionable devices names the exhausted shared counter', () => {
+  const dir = tempDir();
+  const file = join(dir, 'held.yaml');
+  writeFileSync(file, `apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: held, namespace: ml}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      exactly: {deviceClassName: gpu.nvidia.com}
+status:
+  allocation:
+    devices:
+      results:
+      - {request: gpu, driver: gpu.nvidia.com, pool: mig-node-1, device: gpu-0}
+`);
+  const r = runSluice(['dra', 'explain', '-f', example('mig-partitionable.yaml'), '-f', file, '--claim', 'ml/one-large-slice']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ResourceClaim ml\/one-large-slice can be allocated on node mig-node-1: request mig: gpu-1-mig-3g40gb-/);
+  assert.match(r.stdout, /shared counter exhausted: gpu-0-counter-set\/memory: needs 40Gi, 0 left: gpu-0-mig-3g40gb-0, gpu-0-mig-3g40gb-4/);
+  assert.match(r.stdout, /allocated to claim ml\/held: gpu-0\n/);
+});
