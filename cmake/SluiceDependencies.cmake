@@ -17,3 +17,6 @@ endif()
 if(SLUICE_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# ext_proc (src/extproc): protobuf messages and the gRPC server, generated from our .proto files.
+find_package(Protobuf REQUIRED)
+find_package(gRPC CONFIG REQUIRED)

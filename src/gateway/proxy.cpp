@@ -3,7 +3,7 @@
 #include "core/log.h"
 #include "gateway/forwarding.h"
 #include "gateway/relay.h"
-#include "gateway/usage_scanner.h"
+#include "openai/usage_scanner.h"
 #include "metrics/exposition.h"
 #include "openai/error_body.h"
 #include "openai/request.h"
@@ -69,7 +69,7 @@ struct Proxy::Trace {
   double scheduling_seconds = 0;
   std::optional<TimePoint> first_byte;
   TimePoint last_chunk;
-  UsageScanner usage;
+  openai::UsageScanner usage;
   std::uint64_t bytes = 0;
   std::string error;
 };

@@ -1,4 +1,4 @@
-// Finds the token usage in a response body as it streams through the gateway, without parsing or
+// Finds the token usage in a response body as it streams through a gateway or an ext_proc stream, without parsing or
 // buffering it: a byte-at-a-time matcher for `"prompt_tokens": N` and `"completion_tokens": N`
 // that survives keys and numbers split across chunks. Works the same for an SSE stream (the usage
 // chunk of `stream_options.include_usage`) and a plain JSON body; the last value seen wins, which
@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-namespace sluice::gateway {
+namespace sluice::openai {
 
 class UsageScanner {
  public:
@@ -31,4 +31,4 @@ class UsageScanner {
   std::optional<std::uint64_t> completion_;
 };
 
-}  // namespace sluice::gateway
+}  // namespace sluice::openai

@@ -1,10 +1,10 @@
-#include "gateway/usage_scanner.h"
+#include "openai/usage_scanner.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace sluice::gateway {
+namespace sluice::openai {
 namespace {
 
 TEST(UsageScanner, FindsUsageInAJsonBody) {
@@ -54,4 +54,4 @@ TEST(UsageScanner, IgnoresNonNumbersAndHugeValues) {
 }
 
 }  // namespace
-}  // namespace sluice::gateway
+}  // namespace sluice::openai

@@ -1,9 +1,9 @@
-#include "gateway/usage_scanner.h"
+#include "openai/usage_scanner.h"
 
 #include <cstring>
 #include <limits>
 
-namespace sluice::gateway {
+namespace sluice::openai {
 namespace {
 constexpr std::string_view kPrompt = "prompt_tokens\"";
 constexpr std::string_view kCompletion = "completion_tokens\"";
@@ -82,4 +82,4 @@ void UsageScanner::step(char c) {
   }
 }
 
-}  // namespace sluice::gateway
+}  // namespace sluice::openai

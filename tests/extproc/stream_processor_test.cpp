@@ -1,0 +1,259 @@
+// The ext_proc stream, message by message, against a scripted picker: routing after the whole
+// body, the destination header and metadata, the body echo in 62,000-byte chunks, header -> body
+// -> trailer order, subset hints and the conformance header reaching the picker, rejections as
+// ImmediateResponse, and the outcome (served endpoint, usage, TTFT, cancellation).
+#include "extproc/stream_processor.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace sluice::extproc {
+namespace {
+
+struct ScriptedPicker : Picker {
+  PickResult next;
+  std::vector<PickRequest> seen;
+  std::vector<std::string> seen_bodies;
+  std::vector<RequestOutcome> outcomes;
+
+  PickResult pick(const PickRequest& r) override {
+    seen.push_back(r);
+    seen_bodies.emplace_back(r.body);
+    return next;
+  }
+  void finish(const PickResult&, const RequestOutcome& o) override { outcomes.push_back(o); }
+};
+
+pb::ProcessingRequest request_headers(bool end_of_stream,
+                                      std::vector<std::pair<std::string, std::string>> extra = {}) {
+  pb::ProcessingRequest in;
+  auto* h = in.mutable_request_headers();
+  auto add = [&](const std::string& k, const std::string& v) {
+    auto* hv = h->mutable_headers()->add_headers();
+    hv->set_key(k);
+    hv->set_raw_value(v);
+  };
+  add(":method", "POST");
+  add(":path", "/v1/chat/completions");
+  for (const auto& [k, v] : extra) add(k, v);
+  h->set_end_of_stream(end_of_stream);
+  return in;
+}
+
+pb::ProcessingRequest body(const std::string& bytes, bool end_of_stream) {
+  pb::ProcessingRequest in;
+  in.mutable_request_body()->set_body(bytes);
+  in.mutable_request_body()->set_end_of_stream(end_of_stream);
+  return in;
+}
+
+std::string header_of(const pb::HeaderMutation& m, const std::string& name) {
+  for (const auto& o : m.set_headers()) {
+    if (o.header().key() == name) return o.header().raw_value();
+  }
+  return "<absent>";
+}
+
+PickResult routed(std::vector<std::string> endpoints) {
+  PickResult r;
+  r.endpoints = std::move(endpoints);
+  return r;
+}
+
+TEST(ExtprocStream, RoutesAfterTheWholeBodyAndEchoesItInOrder) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.2:8000", "10.0.0.3:8000"});
+  StreamProcessor s(picker);
+  std::vector<pb::ProcessingResponse> out;
+  ASSERT_TRUE(s.on_message(request_headers(false), out));
+  EXPECT_TRUE(out.empty()) << "nothing is answered before the body is complete";
+  ASSERT_TRUE(s.on_message(body(R"({"model":"m",)", false), out));
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(s.on_message(body(R"("messages":[]})", true), out));
+  ASSERT_EQ(picker.seen_bodies.size(), 1u);
+  EXPECT_EQ(picker.seen_bodies[0], R"({"model":"m","messages":[]})");
+  EXPECT_TRUE(picker.seen[0].has_body);
+  ASSERT_EQ(out.size(), 2u);
+  ASSERT_TRUE(out[0].has_request_headers());
+  const pb::CommonResponse& common = out[0].request_headers().response();
+  EXPECT_TRUE(common.clear_route_cache());
+  EXPECT_EQ(header_of(common.header_mutation(), "x-gateway-destination-endpoint"),
+            "10.0.0.2:8000,10.0.0.3:8000");
+  EXPECT_EQ(header_of(common.header_mutation(), "content-length"), "27");  // the body's size
+  const auto& lb = out[0].dynamic_metadata().fields().at("envoy.lb").struct_value();
+  EXPECT_EQ(lb.fields().at("x-gateway-destination-endpoint").string_value(),
+            "10.0.0.2:8000,10.0.0.3:8000");
+  ASSERT_TRUE(out[1].has_request_body());
+  const auto& echo = out[1].request_body().response().body_mutation().streamed_response();
+  EXPECT_EQ(echo.body(), R"({"model":"m","messages":[]})");
+  EXPECT_TRUE(echo.end_of_stream());
+}
+
+TEST(ExtprocStream, LargeBodiesGoBackInChunksOfAtMost62000Bytes) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.2:8000"});
+  StreamProcessor s(picker);
+  std::vector<pb::ProcessingResponse> out;
+  ASSERT_TRUE(s.on_message(request_headers(false), out));
+  const std::string big(150'000, 'x');
+  for (std::size_t at = 0; at < big.size(); at += 16'384) {
+    const bool last = at + 16'384 >= big.size();
+    ASSERT_TRUE(s.on_message(body(big.substr(at, 16'384), last), out));
+  }
+  ASSERT_EQ(out.size(), 4u);  // headers + 62,000 + 62,000 + 26,000
+  std::string echoed;
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    const auto& chunk = out[i].request_body().response().body_mutation().streamed_response();
+    EXPECT_LE(chunk.body().size(), kBodyChunkBytes);
+    EXPECT_EQ(chunk.end_of_stream(), i + 1 == out.size());
+    echoed += chunk.body();
+  }
+  EXPECT_EQ(echoed, big);
+}
+
+TEST(ExtprocStream, SubsetHintsAndTheConformanceHeaderReachThePicker) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.3:8000"});
+  StreamProcessor s(picker);
+  std::vector<pb::ProcessingResponse> out;
+  pb::ProcessingRequest in =
+      request_headers(false, {{"Test-EPP-Endpoint-Selection", "10.0.0.3, 10.0.0.4"}});
+  auto& ns = (*in.mutable_metadata_context()->mutable_filter_metadata())["envoy.lb.subset_hint"];
+  auto* list = (*ns.mutable_fields())["x-gateway-destination-endpoint-subset"].mutable_list_value();
+  list->add_values()->set_string_value("10.0.0.3:8000");
+  list->add_values()->set_string_value("10.0.0.9:8000");
+  ASSERT_TRUE(s.on_message(in, out));
+  ASSERT_TRUE(s.on_message(body("{}", true), out));
+  ASSERT_EQ(picker.seen.size(), 1u);
+  ASSERT_TRUE(picker.seen[0].subset.has_value());
+  EXPECT_EQ(*picker.seen[0].subset, (std::vector<std::string>{"10.0.0.3:8000", "10.0.0.9:8000"}));
+  ASSERT_TRUE(picker.seen[0].only_ips.has_value());
+  EXPECT_EQ(*picker.seen[0].only_ips, (std::vector<std::string>{"10.0.0.3", "10.0.0.4"}));
+}
+
+TEST(ExtprocStream, RejectionsAreImmediateResponsesWithTheDroppedReason) {
+  ScriptedPicker picker;
+  picker.next.status = 429;
+  picker.next.error_body = R"({"error":{"message":"saturated"}})";
+  picker.next.dropped_reason = "rejected-saturated";
+  StreamProcessor s(picker);
+  std::vector<pb::ProcessingResponse> out;
+  ASSERT_TRUE(s.on_message(request_headers(false), out));
+  ASSERT_TRUE(s.on_message(body("{}", true), out));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(out[0].has_immediate_response());
+  EXPECT_EQ(out[0].immediate_response().status().code(), 429);
+  EXPECT_EQ(header_of(out[0].immediate_response().headers(), "x-llm-d-request-dropped-reason"),
+            "rejected-saturated");
+  EXPECT_EQ(out[0].immediate_response().body(), picker.next.error_body);
+  EXPECT_TRUE(s.done());
+  EXPECT_TRUE(picker.outcomes.empty()) << "a rejected request has no outcome to report";
+
+  // No endpoint at all is a 503 even when the picker gave no status.
+  ScriptedPicker empty;
+  StreamProcessor t(empty);
+  out.clear();
+  ASSERT_TRUE(t.on_message(request_headers(true), out));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].immediate_response().status().code(), 503);
+  EXPECT_EQ(header_of(out[0].immediate_response().headers(), "x-llm-d-request-dropped-reason"),
+            "rejected-no-endpoints");
+}
+
+TEST(ExtprocStream, TooLargeBodiesAre413) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.2:8000"});
+  StreamProcessor s(picker, StreamLimits{100});
+  std::vector<pb::ProcessingResponse> out;
+  ASSERT_TRUE(s.on_message(request_headers(false), out));
+  ASSERT_TRUE(s.on_message(body(std::string(80, 'x'), false), out));
+  ASSERT_TRUE(s.on_message(body(std::string(80, 'x'), true), out));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].immediate_response().status().code(), 413);
+  EXPECT_TRUE(picker.seen.empty());
+}
+
+TEST(ExtprocStream, ARequestWithoutBodyIsRoutedAtItsHeaders) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.7:8000"});
+  StreamProcessor s(picker);
+  std::vector<pb::ProcessingResponse> out;
+  ASSERT_TRUE(s.on_message(request_headers(true), out));
+  ASSERT_EQ(picker.seen.size(), 1u);
+  EXPECT_FALSE(picker.seen[0].has_body);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(header_of(out[0].request_headers().response().header_mutation(), "content-length"),
+            "<absent>");
+}
+
+TEST(ExtprocStream, TheResponsePathIsEchoedAndMeasured) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.2:8000", "10.0.0.3:8000"});
+  StreamProcessor s(picker);
+  std::vector<pb::ProcessingResponse> out;
+  ASSERT_TRUE(s.on_message(request_headers(false), out));
+  ASSERT_TRUE(s.on_message(body("{}", true), out));
+  out.clear();
+  pb::ProcessingRequest headers;
+  auto* h = headers.mutable_response_headers()->mutable_headers();
+  auto* status = h->add_headers();
+  status->set_key(":status");
+  status->set_raw_value("200");
+  auto* type = h->add_headers();
+  type->set_key("content-type");
+  type->set_raw_value("text/event-stream; charset=utf-8");
+  auto& lb = (*headers.mutable_metadata_context()->mutable_filter_metadata())["envoy.lb"];
+  (*lb.mutable_fields())["x-gateway-destination-endpoint-served"].set_string_value("10.0.0.3:8000");
+  ASSERT_TRUE(s.on_message(headers, out));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(header_of(out[0].response_headers().response().header_mutation(),
+                      "x-conformance-test-served-endpoint"),
+            "10.0.0.3:8000");
+  const std::vector<std::string> chunks = {
+      "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2}}\n\n",
+      "data: [DONE]\n\n"};
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    pb::ProcessingRequest in;
+    in.mutable_response_body()->set_body(chunks[i]);
+    in.mutable_response_body()->set_end_of_stream(i + 1 == chunks.size());
+    out.clear();
+    ASSERT_TRUE(s.on_message(in, out));
+    ASSERT_EQ(out.size(), 1u) << "each chunk is echoed at once";
+    EXPECT_EQ(out[0].response_body().response().body_mutation().streamed_response().body(),
+              chunks[i]);
+  }
+  ASSERT_EQ(picker.outcomes.size(), 1u);
+  const RequestOutcome& o = picker.outcomes[0];
+  EXPECT_EQ(o.served, "10.0.0.3:8000");
+  EXPECT_EQ(o.status, 200);
+  EXPECT_TRUE(o.stream);
+  EXPECT_TRUE(o.ttft.has_value());
+  EXPECT_EQ(o.prompt_tokens, std::optional<std::uint64_t>(7));
+  EXPECT_EQ(o.completion_tokens, std::optional<std::uint64_t>(2));
+  EXPECT_FALSE(o.cancelled);
+}
+
+TEST(ExtprocStream, AStreamThatEndsEarlyIsReportedCancelledAndBadOrderIsRefused) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.2:8000"});
+  {
+    StreamProcessor s(picker);
+    std::vector<pb::ProcessingResponse> out;
+    ASSERT_TRUE(s.on_message(request_headers(false), out));
+    ASSERT_TRUE(s.on_message(body("{}", true), out));
+  }
+  ASSERT_EQ(picker.outcomes.size(), 1u);
+  EXPECT_TRUE(picker.outcomes[0].cancelled);
+  EXPECT_EQ(picker.outcomes[0].served, "10.0.0.2:8000");
+
+  StreamProcessor bad(picker);
+  std::vector<pb::ProcessingResponse> out;
+  EXPECT_FALSE(bad.on_message(body("{}", true), out)) << "a body before headers";
+  EXPECT_FALSE(bad.on_message(pb::ProcessingRequest{}, out)) << "an empty message";
+}
+
+}  // namespace
+}  // namespace sluice::extproc
