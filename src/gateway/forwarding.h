@@ -1,12 +1,9 @@
-// Small pure helpers of the proxy pipeline: which request headers go upstream, the routing
-// control headers, rewriting the model name inside a body, and the error bodies it sends.
+// Small pure helpers of the HTTP proxy: which request headers go upstream and the routing control
+// headers. The routing decision itself is transport-free, in routing/decision.h.
 #pragma once
 
-#include "gateway/routing_table.h"
-#include "gateway/worker_router.h"
 #include "net/http_types.h"
 
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,23 +22,5 @@ std::string_view objective_header(const net::Request& request);
 std::string_view rewrite_header(const net::Request& request);
 /// `x-session-id` (or `x-session-token`): the session-affinity key.
 std::string_view session_header(const net::Request& request);
-
-/// `body` with the JSON token at [offset, offset + length) replaced by `model` as a JSON string.
-std::string replace_model(std::string_view body, std::size_t offset, std::size_t length,
-                          std::string_view model);
-
-/// True if some endpoint lists `model` (base model or adapter) in its /v1/models.
-bool any_serves(std::span<const scheduling::EndpointView> endpoints, std::string_view model);
-
-/// The base model of `model` when it is a LoRA adapter: from its ModelRoute, else from what the
-/// pool's endpoints report; empty for a base model.
-std::string_view adapter_base(const RoutingTable& table, const WorkerRouter& router,
-                              std::uint32_t pool, std::string_view model);
-
-/// OpenAI's 404 body for a model nobody serves.
-std::string unknown_model_body(std::string_view model);
-
-/// "host:port" of an endpoint of `route`.
-std::string_view endpoint_address(const PoolRoute& route, std::uint32_t endpoint);
 
 }  // namespace sluice::gateway

@@ -3,10 +3,12 @@
 #include "core/log.h"
 #include "gateway/forwarding.h"
 #include "gateway/relay.h"
-#include "openai/usage_scanner.h"
 #include "metrics/exposition.h"
 #include "openai/error_body.h"
 #include "openai/request.h"
+#include "openai/usage_scanner.h"
+#include "routing/decision.h"
+#include "routing/model_helpers.h"
 
 #include <array>
 
@@ -122,99 +124,46 @@ asio::awaitable<void> Proxy::reject(net::Exchange& exchange, Trace& trace, int s
 asio::awaitable<void> Proxy::proxy(net::Exchange& exchange, Trace& trace) {
   Worker& worker = *workers_[trace.worker];
   std::string body = std::move(exchange.request().body());
-  auto peek = openai::peek_routing(body, body.capacity());
-  if (!peek.ok()) {
-    trace.error = "malformed request";
-    co_await reject(exchange, trace, 400, openai::error_body(peek.error()));
-    co_return;
-  }
-  trace.model = peek->model;
-  trace.stream = peek->stream;
-  trace.model_index = telemetry_.model_index(trace.model);
-  const std::optional<ModelInfo> info = table_.model(trace.model);
-  if (!info) {
-    trace.error = "unknown model";
-    co_await reject(exchange, trace, 404, unknown_model_body(trace.model));
-    co_return;
-  }
-  const std::uint32_t pool = info->pool;
-  trace.pool = pool;
-  const PoolRoute& route = table_.pools()[pool];
   trace.objective = std::string(objective_header(exchange.request()));
-  const int priority = table_.priority(trace.objective);
-
-  // Canary rewrites: an explicit header wins, then the pool's weighted rules.
-  trace.target_model = std::string(rewrite_header(exchange.request()));
-  if (trace.target_model.empty()) {
-    const std::string* rewritten = table_.rewrite(pool, trace.model, worker.router.random());
-    trace.target_model = rewritten != nullptr ? *rewritten : trace.model;
+  routing::RouteInput input;
+  input.body = body;
+  input.capacity = body.capacity();
+  input.objective = trace.objective;
+  input.model_rewrite = rewrite_header(exchange.request());
+  input.session_key = session_header(exchange.request());
+  input.max_ranked = static_cast<std::size_t>(std::max(table_.config().gateway.max_retries, 0)) + 1;
+  routing::RouteDecision decision = routing::decide(table_, worker.router, input);
+  trace.model = decision.model;
+  trace.stream = decision.stream;
+  trace.target_model = decision.target_model;
+  trace.model_index = telemetry_.model_index(trace.model);
+  trace.scheduling_seconds = decision.scheduling_seconds;
+  const std::uint32_t pool = decision.pool;
+  if (pool != routing::RouteDecision::kNoPool) trace.pool = pool;
+  if (decision.scheduled) {
+    telemetry_.observe_scheduling(trace.worker, pool, trace.scheduling_seconds);
+    const auto nanos = worker.router.scheduler(pool).plugin_nanos();
+    for (std::uint32_t i = 0; i < nanos.size(); ++i) {
+      telemetry_.observe_plugin(trace.worker, pool, i, static_cast<double>(nanos[i]) * 1e-9);
+    }
   }
-  const std::string_view prompt = peek->prompt;
-  std::string rewritten_body;
-  if (trace.target_model != trace.model) {
-    rewritten_body =
-        replace_model(body, peek->model_offset, peek->model_length, trace.target_model);
-  }
-  std::string& upstream_body = rewritten_body.empty() ? body : rewritten_body;
-
-  const std::span<const scheduling::EndpointView> endpoints = worker.router.endpoints(pool);
-  if (info->route == nullptr && !any_serves(endpoints, trace.target_model)) {
-    trace.error = "unknown model";
-    co_await reject(exchange, trace, 404, unknown_model_body(trace.model));
+  if (decision.rejection != routing::Rejection::kNone) {
+    trace.error = std::string(decision.error);
+    if (decision.rejection == routing::Rejection::kSaturated) {
+      telemetry_.count_rejection(trace.worker, pool, RejectReason::kSaturated);
+    } else if (decision.rejection == routing::Rejection::kNoEndpoint) {
+      telemetry_.count_rejection(trace.worker, pool, RejectReason::kNoEndpoint);
+    }
+    co_await reject(exchange, trace, decision.status, std::move(decision.error_body),
+                    decision.dropped_reason);
     co_return;
   }
-  if (priority < 0 && route.saturation.saturated(endpoints)) {
-    trace.error = "pool saturated";
-    telemetry_.count_rejection(trace.worker, pool, RejectReason::kSaturated);
-    co_await reject(exchange, trace, 429,
-                    openai::error_body(429, "The model servers of pool `" + route.name +
-                                                "` are saturated; sheddable requests (priority " +
-                                                std::to_string(priority) + ") are dropped."),
-                    "rejected-saturated");
-    co_return;
-  }
-
+  std::string& upstream_body = decision.rewritten_body.empty() ? body : decision.rewritten_body;
+  const PoolRoute& route = table_.pools()[pool];
   scheduling::Scheduler& scheduler = worker.router.scheduler(pool);
-  scheduling::SchedulingRequest request;
-  request.model = trace.target_model;
-  const std::string_view base_model = adapter_base(table_, worker.router, pool, trace.target_model);
-  request.is_adapter = !base_model.empty();
-  request.base_model = base_model;
-  request.priority = priority;
-  request.session_key = session_header(exchange.request());
-  request.size_estimate = body.size();
-  const TimePoint scheduling_start = SteadyClock::now();
-  request.prefix_hashes = scheduler.hash_prompt(trace.target_model, prompt);
-  auto decision = scheduler.pick(request, worker.router.healthy(pool));
-  trace.scheduling_seconds = seconds_between(scheduling_start, SteadyClock::now());
-  telemetry_.observe_scheduling(trace.worker, pool, trace.scheduling_seconds);
-  const auto nanos = scheduler.plugin_nanos();
-  for (std::uint32_t i = 0; i < nanos.size(); ++i) {
-    telemetry_.observe_plugin(trace.worker, pool, i, static_cast<double>(nanos[i]) * 1e-9);
-  }
-  if (!decision.ok()) {
-    trace.error = "no eligible endpoint";
-    telemetry_.count_rejection(trace.worker, pool, RejectReason::kNoEndpoint);
-    const std::string why = worker.router.healthy(pool).empty()
-                                ? "no healthy endpoint in pool `" + route.name + "` for model `" +
-                                      trace.target_model + "`"
-                                : decision.error().message;
-    co_await reject(exchange, trace, 503, openai::error_body(503, why), "rejected-no-endpoints");
-    co_return;
-  }
-  // The decision's views are the worker's scratch: another request on this worker may schedule
-  // while this one awaits, so keep indexes and the hashes (for recording a fallback) now.
-  std::array<std::uint32_t, 8> ranked{};
-  const std::size_t max_attempts = std::min<std::size_t>(
-      {decision->ranked.size(), ranked.size(),
-       static_cast<std::size_t>(std::max(table_.config().gateway.max_retries, 0)) + 1});
-  for (std::size_t i = 0; i < max_attempts; ++i) {
-    ranked[i] = decision->ranked[i]->id;
-  }
-  std::vector<std::uint64_t> hashes;
-  if (max_attempts > 1 && !request.prefix_hashes.empty()) {
-    hashes.assign(request.prefix_hashes.begin(), request.prefix_hashes.end());
-  }
+  const std::size_t max_attempts = decision.ranked_count;
+  const auto& ranked = decision.ranked;
+  const std::vector<std::uint64_t>& hashes = decision.hashes;
 
   const config::GatewaySettings& g = table_.config().gateway;
   const std::string forwarded = forwarded_headers(exchange.request());

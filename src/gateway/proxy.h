@@ -11,12 +11,12 @@
 #pragma once
 
 #include "gateway/access_log.h"
-#include "gateway/routing_table.h"
 #include "gateway/telemetry.h"
-#include "gateway/worker_router.h"
 #include "net/client.h"
 #include "net/exchange.h"
 #include "net/worker_pool.h"
+#include "routing/routing_table.h"
+#include "routing/worker_router.h"
 
 #include <memory>
 #include <vector>
@@ -24,6 +24,12 @@
 namespace sluice::gateway {
 
 namespace asio = boost::asio;
+
+// The routing core this HTTP front end shares with `sluice epp` (src/routing).
+using routing::ModelInfo;
+using routing::PoolRoute;
+using routing::RoutingTable;
+using routing::WorkerRouter;
 
 struct ProxySettings {
   /// Whole upstream exchange bound (the config's connect, first-byte and idle timeouts are

@@ -22,7 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace sluice::gateway {
+namespace sluice::routing {
 
 /// One endpoint's in-flight count, alone on its cache line (workers on different cores bump
 /// neighbouring endpoints).
@@ -94,4 +94,4 @@ class RoutingTable {
 Result<std::shared_ptr<const scheduling::Profile>> profile_for(const config::GatewayConfig& config,
                                                                const config::InferencePool& pool);
 
-}  // namespace sluice::gateway
+}  // namespace sluice::routing

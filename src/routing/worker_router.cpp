@@ -1,8 +1,8 @@
-#include "gateway/worker_router.h"
+#include "routing/worker_router.h"
 
 #include "core/hash.h"
 
-namespace sluice::gateway {
+namespace sluice::routing {
 
 scheduling::EndpointView endpoint_view(const pool::EndpointState& state) {
   scheduling::EndpointView v;
@@ -74,4 +74,4 @@ std::string_view WorkerRouter::adapter_parent(std::uint32_t pool, std::string_vi
 
 std::uint64_t WorkerRouter::random() { return splitmix64(rng_); }
 
-}  // namespace sluice::gateway
+}  // namespace sluice::routing

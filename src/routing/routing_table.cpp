@@ -1,10 +1,10 @@
-#include "gateway/routing_table.h"
+#include "routing/routing_table.h"
 
 #include "scheduling/registry.h"
 
 #include <algorithm>
 
-namespace sluice::gateway {
+namespace sluice::routing {
 namespace {
 
 std::string at(const config::SourceLocation& l) {
@@ -203,4 +203,4 @@ const std::string* RoutingTable::rewrite(std::uint32_t pool, std::string_view mo
   return nullptr;
 }
 
-}  // namespace sluice::gateway
+}  // namespace sluice::routing

@@ -4,7 +4,7 @@
 // counts refreshed per request. Owned and used by exactly one worker: no locks.
 #pragma once
 
-#include "gateway/routing_table.h"
+#include "routing/routing_table.h"
 #include "scheduling/endpoint_view.h"
 #include "scheduling/scheduler.h"
 
@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-namespace sluice::gateway {
+namespace sluice::routing {
 
 class WorkerRouter {
  public:
@@ -50,4 +50,4 @@ class WorkerRouter {
 /// The scheduler's view of one endpoint state (without the in-flight count).
 scheduling::EndpointView endpoint_view(const pool::EndpointState& state);
 
-}  // namespace sluice::gateway
+}  // namespace sluice::routing

@@ -2,7 +2,7 @@
 // one-pool shortcut), objective priorities, weighted rewrites, per-pool scheduling profiles and
 // saturation thresholds, endpoint base URLs and in-flight counters. Pools are created but never
 // started, so every snapshot is the initial one and nothing touches the network.
-#include "gateway/routing_table.h"
+#include "routing/routing_table.h"
 
 #include "config/loader.h"
 #include "scheduling/registry.h"
@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice::gateway {
+namespace sluice::routing {
 namespace {
 
 namespace asio = net::asio;
@@ -517,4 +517,4 @@ TEST_F(RoutingTableTest, StopWithoutStartCallsBack) {
 }
 
 }  // namespace
-}  // namespace sluice::gateway
+}  // namespace sluice::routing

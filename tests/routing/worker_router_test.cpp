@@ -3,11 +3,11 @@
 // the pool against two in-process model servers, one answering and one resetting every
 // connection, and waits (by running the pool's io_context on the test thread, one handler at a
 // time) until scraping has ejected the broken one; a PoolSnapshot cannot be injected by hand.
-#include "gateway/worker_router.h"
+#include "routing/worker_router.h"
 
 #include "config/loader.h"
-#include "gateway/forwarding.h"
 #include "net/test_util.h"
+#include "routing/model_helpers.h"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace sluice::gateway {
+namespace sluice::routing {
 namespace {
 
 using namespace std::chrono_literals;
@@ -335,4 +335,4 @@ TEST(WorkerRouterLive, HealthyExcludesEjectedEndpointsAndAdaptersComeFromDiscove
 }
 
 }  // namespace
-}  // namespace sluice::gateway
+}  // namespace sluice::routing
