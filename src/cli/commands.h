@@ -17,5 +17,6 @@ Runner add_bench_command(CLI::App& app);
 Runner add_gateway_command(CLI::App& app);
 Runner add_cel_command(CLI::App& app);
 Runner add_dra_command(CLI::App& app);
+Runner add_epp_command(CLI::App& app);
 
 }  // namespace sluice::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       {"gateway", sluice::cli::add_gateway_command(app)},
       {"cel", sluice::cli::add_cel_command(app)},
       {"dra", sluice::cli::add_dra_command(app)},
+      {"epp", sluice::cli::add_epp_command(app)},
   };
   try {
     app.parse(argc, argv);

@@ -23,6 +23,8 @@ std::optional<std::string_view> find_header(const HeaderList& headers, std::stri
 struct PickRequest {
   const HeaderList* headers = nullptr;
   std::string_view body;  ///< the whole request body; empty without one
+  /// Readable bytes from body.data() (>= body.size()); the JSON parser reads past the end.
+  std::size_t body_capacity = 0;
   bool has_body = false;  ///< false: the request ended with its headers (route at random)
   /// envoy.lb.subset_hint: only these "ip:port" endpoints may be chosen (set = present, even
   /// empty).

@@ -142,7 +142,9 @@ void StreamProcessor::on_request_body(const pb::HttpBody& body,
 void StreamProcessor::route(bool has_body, bool body_ends_stream,
                             std::vector<pb::ProcessingResponse>& out) {
   request_.has_body = has_body;
+  body_.reserve(body_.size() + 64);  // simdjson's padding, so the body is parsed in place
   request_.body = body_;
+  request_.body_capacity = body_.capacity();
   pick_ = picker_.pick(request_);
   if (pick_.status != 0 || pick_.endpoints.empty()) {
     const int status = pick_.status != 0 ? pick_.status : 503;

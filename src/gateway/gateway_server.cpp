@@ -5,6 +5,7 @@
 #include "net/server.h"
 #include "net/url.h"
 #include "net/worker_pool.h"
+#include "routing/control_thread.h"
 #include "scheduling/scheduler.h"
 
 #include <future>
@@ -14,30 +15,10 @@
 namespace sluice::gateway {
 namespace {
 
-constexpr auto kAccessLogFlushInterval = std::chrono::milliseconds(200);
+using routing::ControlThread;
+using routing::wait_for_discovery;
 
-/// Waits (polling, start-up only) until every endpoint listed its models or was ejected, or
-/// `wait` passes. Returns how many endpoints answered.
-std::size_t wait_for_discovery(const RoutingTable& table, Duration wait) {
-  const TimePoint deadline = SteadyClock::now() + wait;
-  while (true) {
-    std::size_t pending = 0;
-    std::size_t discovered = 0;
-    for (const PoolRoute& route : table.pools()) {
-      for (const pool::EndpointState& e : route.endpoints->snapshot()->endpoints) {
-        if (e.models) {
-          ++discovered;
-        } else if (e.healthy()) {
-          ++pending;
-        }
-      }
-    }
-    if (pending == 0 || SteadyClock::now() >= deadline) {
-      return discovered;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
+constexpr auto kAccessLogFlushInterval = std::chrono::milliseconds(200);
 
 /// Label values for the gateway's metrics: configured model names, then discovered ones.
 TelemetryLayout telemetry_layout(const RoutingTable& table, std::size_t workers) {
@@ -77,24 +58,6 @@ asio::awaitable<void> flush_access_log_periodically(AccessLog* log, std::size_t 
     log->flush(worker);
   }
 }
-
-/// The control thread: runs the endpoint pools' scraping and health checks.
-class ControlThread {
- public:
-  ControlThread() : guard_(context_.get_executor()), thread_([this] { context_.run(); }) {}
-  ~ControlThread() { stop(); }
-  asio::any_io_executor executor() { return context_.get_executor(); }
-  void stop() {
-    guard_.reset();
-    context_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  asio::io_context context_{1};
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
 
 }  // namespace
 

@@ -1,0 +1,40 @@
+// The Picker `sluice epp` uses: the gateway's routing core (routing::decide over the same
+// RoutingTable, pools and scheduling profiles), so that the EPP and `sluice gateway` choose the
+// same endpoint for the same state and request. gRPC runs each stream on one of its threads;
+// every thread gets its own WorkerRouter (scheduler, RNG, prefix index) the first time it picks,
+// so no lock is taken per request.
+#pragma once
+
+#include "extproc/picker.h"
+#include "routing/routing_table.h"
+
+#include <atomic>
+#include <cstdint>
+
+namespace sluice::extproc {
+
+struct PickerCounters {
+  std::atomic<std::uint64_t> routed{0};
+  std::atomic<std::uint64_t> rejected_saturated{0};
+  std::atomic<std::uint64_t> rejected_no_endpoint{0};
+  std::atomic<std::uint64_t> rejected_other{0};
+  std::atomic<std::uint64_t> finished{0};
+  std::atomic<std::uint64_t> cancelled{0};
+};
+
+class RoutingPicker final : public Picker {
+ public:
+  /// `table` must outlive the picker.
+  explicit RoutingPicker(routing::RoutingTable& table) : table_(table) {}
+
+  PickResult pick(const PickRequest& request) override;
+  void finish(const PickResult& pick, const RequestOutcome& outcome) override;
+
+  const PickerCounters& counters() const { return counters_; }
+
+ private:
+  routing::RoutingTable& table_;
+  PickerCounters counters_;
+};
+
+}  // namespace sluice::extproc

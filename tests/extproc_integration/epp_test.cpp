@@ -1,0 +1,357 @@
+// `sluice epp` as a real process behind real gRPC, with this test playing Envoy's side of the
+// ext_proc stream (processing modes as the reference Envoy wiring sets them: headers SEND,
+// bodies FULL_DUPLEX_STREAMED) in front of two real `sluice sim` model servers: health states,
+// non-streaming and streaming chat, a body split across many chunks, subset hints (including one
+// no endpoint is in: 503), the conformance selection header, fallback ordering, served-endpoint
+// metadata, and a stream cancelled mid-way.
+#include "envoy/service/ext_proc/v3/external_processor.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "process.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <grpcpp/grpcpp.h>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sluice::extproc {
+namespace {
+
+namespace pb = envoy::service::ext_proc::v3;
+using sluice::testing::ChildProcess;
+using namespace std::chrono_literals;
+
+const std::string kSluice = SLUICE_BIN;
+
+struct Cluster {
+  std::unique_ptr<ChildProcess> sims[2];
+  std::string sim_addresses[2];
+  std::unique_ptr<ChildProcess> epp;
+  int grpc_port = 0;
+  int health_port = 0;
+  int metrics_port = 0;
+  std::shared_ptr<grpc::Channel> channel;
+
+  Cluster() {
+    for (int i = 0; i < 2; ++i) {
+      sims[i] = std::make_unique<ChildProcess>(std::vector<std::string>{
+          kSluice, "sim", "--host", "127.0.0.1", "--port", "0", "--model", "m"});
+      const auto m = sims[i]->wait_for(std::regex(R"(http://(127\.0\.0\.1:\d+))"), 15s);
+      sim_addresses[i] = m[1];
+    }
+    epp = std::make_unique<ChildProcess>(std::vector<std::string>{
+        kSluice, "epp", "--host", "127.0.0.1", "--grpc-port", "0", "--health-port", "0",
+        "--metrics-port", "0", "--endpoint", "http://" + sim_addresses[0], "--endpoint",
+        "http://" + sim_addresses[1]});
+    const auto m = epp->wait_for(
+        std::regex(R"(ext_proc on port (\d+), health on port (\d+), metrics on port (\d+))"), 20s);
+    grpc_port = std::stoi(m[1]);
+    health_port = std::stoi(m[2]);
+    metrics_port = std::stoi(m[3]);
+    channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(grpc_port),
+                                  grpc::InsecureChannelCredentials());
+  }
+};
+
+Cluster& cluster() {
+  static Cluster c;
+  return c;
+}
+
+/// Envoy's side of one stream.
+class EnvoyStream {
+ public:
+  EnvoyStream() : stub_(pb::ExternalProcessor::NewStub(cluster().channel)) {
+    context_.set_deadline(std::chrono::system_clock::now() + 10s);
+    stream_ = stub_->Process(&context_);
+  }
+  ~EnvoyStream() {
+    if (!finished_) {
+      context_.TryCancel();
+      stream_->Finish().ok();
+    }
+  }
+
+  void headers(std::vector<std::pair<std::string, std::string>> extra, bool end_of_stream,
+               const std::vector<std::string>* subset = nullptr) {
+    pb::ProcessingRequest in;
+    auto* h = in.mutable_request_headers()->mutable_headers();
+    auto add = [h](const std::string& k, const std::string& v) {
+      auto* hv = h->add_headers();
+      hv->set_key(k);
+      hv->set_raw_value(v);
+    };
+    add(":method", end_of_stream ? "GET" : "POST");
+    add(":path", "/v1/chat/completions");
+    add("content-type", "application/json");
+    for (const auto& [k, v] : extra) add(k, v);
+    in.mutable_request_headers()->set_end_of_stream(end_of_stream);
+    if (subset != nullptr) {
+      auto& ns =
+          (*in.mutable_metadata_context()->mutable_filter_metadata())["envoy.lb.subset_hint"];
+      auto* list =
+          (*ns.mutable_fields())["x-gateway-destination-endpoint-subset"].mutable_list_value();
+      for (const std::string& e : *subset) list->add_values()->set_string_value(e);
+    }
+    ASSERT_TRUE(stream_->Write(in));
+  }
+
+  void body(const std::string& bytes, bool end_of_stream) {
+    pb::ProcessingRequest in;
+    in.mutable_request_body()->set_body(bytes);
+    in.mutable_request_body()->set_end_of_stream(end_of_stream);
+    ASSERT_TRUE(stream_->Write(in));
+  }
+
+  pb::ProcessingResponse read() {
+    pb::ProcessingResponse out;
+    EXPECT_TRUE(stream_->Read(&out)) << "the EPP closed the stream";
+    return out;
+  }
+
+  /// The response path: headers with the served endpoint in metadata, then the body chunks.
+  pb::ProcessingResponse response_headers(const std::string& served, const std::string& type) {
+    pb::ProcessingRequest in;
+    auto* h = in.mutable_response_headers()->mutable_headers();
+    auto* status = h->add_headers();
+    status->set_key(":status");
+    status->set_raw_value("200");
+    auto* ct = h->add_headers();
+    ct->set_key("content-type");
+    ct->set_raw_value(type);
+    auto& lb = (*in.mutable_metadata_context()->mutable_filter_metadata())["envoy.lb"];
+    (*lb.mutable_fields())["x-gateway-destination-endpoint-served"].set_string_value(served);
+    EXPECT_TRUE(stream_->Write(in));
+    return read();
+  }
+  pb::ProcessingResponse response_body(const std::string& bytes, bool end_of_stream) {
+    pb::ProcessingRequest in;
+    in.mutable_response_body()->set_body(bytes);
+    in.mutable_response_body()->set_end_of_stream(end_of_stream);
+    EXPECT_TRUE(stream_->Write(in));
+    return read();
+  }
+
+  grpc::Status finish() {
+    stream_->WritesDone();
+    finished_ = true;
+    return stream_->Finish();
+  }
+  void cancel() { context_.TryCancel(); }
+
+ private:
+  std::unique_ptr<pb::ExternalProcessor::Stub> stub_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<pb::ProcessingRequest, pb::ProcessingResponse>> stream_;
+  bool finished_ = false;
+};
+
+std::string header_of(const pb::HeaderMutation& m, const std::string& name) {
+  for (const auto& o : m.set_headers()) {
+    if (o.header().key() == name) return o.header().raw_value();
+  }
+  return "<absent>";
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    const std::size_t comma = s.find(',', at);
+    out.push_back(s.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return out;
+}
+
+std::string chat(bool stream, const std::string& content = "hello") {
+  return R"({"model":"m","stream":)" + std::string(stream ? "true" : "false") +
+         R"(,"messages":[{"role":"user","content":")" + content + R"("}]})";
+}
+
+std::string metrics() {
+  const std::string cmd =
+      "curl -s http://127.0.0.1:" + std::to_string(cluster().metrics_port) + "/metrics";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  while (p != nullptr && fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  if (p != nullptr) pclose(p);
+  return out;
+}
+
+TEST(EppIntegration, HealthServicesAnswerAsEnvoyAndKubernetesAsk) {
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(cluster().health_port),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  for (const char* service :
+       {"liveness", "readiness", "envoy.service.ext_proc.v3.ExternalProcessor"}) {
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckRequest req;
+    req.set_service(service);
+    grpc::health::v1::HealthCheckResponse resp;
+    const grpc::Status st = stub->Check(&ctx, req, &resp);
+    ASSERT_TRUE(st.ok()) << service << ": " << st.error_message();
+    EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+  }
+  grpc::ClientContext ctx;
+  grpc::health::v1::HealthCheckRequest req;
+  req.set_service("no.such.Service");
+  grpc::health::v1::HealthCheckResponse resp;
+  EXPECT_EQ(stub->Check(&ctx, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(EppIntegration, ChatIsRoutedWithFallbacksAndTheBodyIsEchoed) {
+  EnvoyStream s;
+  s.headers({}, false);
+  const std::string body = chat(false);
+  s.body(body, true);
+  const pb::ProcessingResponse h = s.read();
+  ASSERT_TRUE(h.has_request_headers()) << h.DebugString();
+  const pb::CommonResponse& common = h.request_headers().response();
+  EXPECT_TRUE(common.clear_route_cache());
+  const std::string destination =
+      header_of(common.header_mutation(), "x-gateway-destination-endpoint");
+  const std::vector<std::string> ranked = split(destination);
+  ASSERT_EQ(ranked.size(), 2u) << destination << " (primary, then the other endpoint as fallback)";
+  EXPECT_EQ(std::set<std::string>(ranked.begin(), ranked.end()),
+            (std::set<std::string>{cluster().sim_addresses[0], cluster().sim_addresses[1]}));
+  EXPECT_EQ(h.dynamic_metadata()
+                .fields()
+                .at("envoy.lb")
+                .struct_value()
+                .fields()
+                .at("x-gateway-destination-endpoint")
+                .string_value(),
+            destination);
+  const pb::ProcessingResponse b = s.read();
+  ASSERT_TRUE(b.has_request_body());
+  EXPECT_EQ(b.request_body().response().body_mutation().streamed_response().body(), body);
+  EXPECT_TRUE(b.request_body().response().body_mutation().streamed_response().end_of_stream());
+  // Envoy retried on the fallback: the served metadata says so and comes back as a header.
+  const pb::ProcessingResponse rh = s.response_headers(ranked[1], "application/json");
+  EXPECT_EQ(header_of(rh.response_headers().response().header_mutation(),
+                      "x-conformance-test-served-endpoint"),
+            ranked[1]);
+  const std::string answer = R"({"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}})";
+  const pb::ProcessingResponse rb = s.response_body(answer, true);
+  EXPECT_EQ(rb.response_body().response().body_mutation().streamed_response().body(), answer);
+  EXPECT_TRUE(s.finish().ok());
+}
+
+TEST(EppIntegration, StreamingResponsesAreEchoedChunkByChunk) {
+  EnvoyStream s;
+  s.headers({}, false);
+  s.body(chat(true), true);
+  const std::string primary =
+      split(header_of(s.read().request_headers().response().header_mutation(),
+                      "x-gateway-destination-endpoint"))[0];
+  s.read();  // body echo
+  s.response_headers(primary, "text/event-stream");
+  for (int i = 0; i < 5; ++i) {
+    const std::string chunk =
+        "data: {\"choices\":[{\"delta\":{\"content\":\"t" + std::to_string(i) + "\"}}]}\n\n";
+    const pb::ProcessingResponse r = s.response_body(chunk, false);
+    EXPECT_EQ(r.response_body().response().body_mutation().streamed_response().body(), chunk);
+  }
+  s.response_body("data: [DONE]\n\n", true);
+  EXPECT_TRUE(s.finish().ok());
+}
+
+TEST(EppIntegration, ALargeBodyComesBackInChunksOfAtMost62000Bytes) {
+  EnvoyStream s;
+  s.headers({}, false);
+  const std::string body = chat(false, std::string(200'000, 'a'));
+  for (std::size_t at = 0; at < body.size(); at += 8192) {
+    s.body(body.substr(at, 8192), at + 8192 >= body.size());
+  }
+  ASSERT_TRUE(s.read().has_request_headers());
+  std::string echoed;
+  while (true) {
+    const pb::ProcessingResponse r = s.read();
+    ASSERT_TRUE(r.has_request_body());
+    const auto& chunk = r.request_body().response().body_mutation().streamed_response();
+    EXPECT_LE(chunk.body().size(), 62'000u);
+    echoed += chunk.body();
+    if (chunk.end_of_stream()) break;
+  }
+  EXPECT_EQ(echoed, body);
+}
+
+TEST(EppIntegration, SubsetHintsAndTheConformanceHeaderRestrictTheChoice) {
+  for (int i = 0; i < 2; ++i) {
+    const std::vector<std::string> subset = {cluster().sim_addresses[i]};
+    EnvoyStream s;
+    s.headers({}, false, &subset);
+    s.body(chat(false), true);
+    EXPECT_EQ(header_of(s.read().request_headers().response().header_mutation(),
+                        "x-gateway-destination-endpoint"),
+              cluster().sim_addresses[i]);
+  }
+  {
+    const std::vector<std::string> nowhere = {"10.255.255.1:8000"};
+    EnvoyStream s;
+    s.headers({}, false, &nowhere);
+    s.body(chat(false), true);
+    const pb::ProcessingResponse r = s.read();
+    ASSERT_TRUE(r.has_immediate_response()) << r.DebugString();
+    EXPECT_EQ(r.immediate_response().status().code(), 503);
+    EXPECT_EQ(header_of(r.immediate_response().headers(), "x-llm-d-request-dropped-reason"),
+              "rejected-no-endpoints");
+    EXPECT_TRUE(s.finish().ok());
+  }
+  {
+    // Both sims listen on 127.0.0.1, so the IP filter keeps both; a foreign IP keeps none.
+    EnvoyStream s;
+    s.headers({{"test-epp-endpoint-selection", "10.1.2.3"}}, false);
+    s.body(chat(false), true);
+    EXPECT_EQ(s.read().immediate_response().status().code(), 503);
+  }
+}
+
+TEST(EppIntegration, ARequestWithoutBodyGoesToAnEndpointAtOnce) {
+  EnvoyStream s;
+  s.headers({}, true);
+  const pb::ProcessingResponse r = s.read();
+  ASSERT_TRUE(r.has_request_headers());
+  const std::string d =
+      header_of(r.request_headers().response().header_mutation(), "x-gateway-destination-endpoint");
+  EXPECT_TRUE(d == cluster().sim_addresses[0] || d == cluster().sim_addresses[1]) << d;
+}
+
+TEST(EppIntegration, ACancelledStreamIsCountedAndTheEppKeepsServing) {
+  {
+    EnvoyStream s;
+    s.headers({}, false);
+    s.body(chat(false), true);
+    s.read();
+    s.read();
+    s.cancel();
+  }
+  // The cancellation is processed on the server's thread; poll the metrics briefly.
+  bool counted = false;
+  for (int i = 0; i < 50 && !counted; ++i) {
+    counted = metrics().find("sluice_epp_streams_finished_total{how=\"cancelled\"} 0") ==
+              std::string::npos;
+    if (!counted) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(counted) << metrics();
+  EnvoyStream after;
+  after.headers({}, false);
+  after.body(chat(false), true);
+  EXPECT_TRUE(after.read().has_request_headers());
+}
+
+TEST(EppIntegration, OutOfOrderMessagesEndTheStreamWithInvalidArgument) {
+  EnvoyStream s;
+  s.body("{}", true);
+  pb::ProcessingResponse unused;
+  EXPECT_EQ(s.finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace sluice::extproc
