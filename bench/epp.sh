@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Macro benchmark of `sluice epp`: ext_proc round trip at the client (headers + body in, header
+# response + body echo out) with scheduling over 16 simulated endpoints, at fixed open-loop rates,
+# next to an echo ext_proc server on the same gRPC stack (the peer: gRPC's own cost).
+#
+#   bench/epp.sh [--rates 500,1000,2000,4000,8000] [--seconds 3] [--body-bytes 4096]
+#
+# The EPP and the echo peer each run on core 0 (taskset), the client on core 1, the simulator
+# wherever the scheduler puts it (it only answers metrics scrapes here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATES=500,1000,2000,4000,8000
+SECONDS_PER_RATE=3
+BODY=4096
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --rates) RATES=$2; shift 2 ;;
+    --seconds) SECONDS_PER_RATE=$2; shift 2 ;;
+    --body-bytes) BODY=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+SLUICE=${SLUICE:-build/release/src/cli/sluice}
+BENCH=${BENCH:-build/release/bench/epp_bench}
+[[ -x $SLUICE && -x $BENCH ]] || { echo "build first: make build" >&2; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_line() {  # file, pattern: waits until the pattern appears, prints the first match
+  for _ in $(seq 200); do
+    if grep -Eo "$2" "$1" 2>/dev/null | head -1; then return 0; fi
+    sleep 0.05
+  done
+  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; return 1
+}
+
+"$SLUICE" sim --host 127.0.0.1 --port 0 --replicas 16 --model m >"$work/sim.out" 2>&1 &
+pids+=($!)
+wait_line "$work/sim.out" 'http://127.0.0.1:[0-9]+' >/dev/null
+sleep 0.3
+mapfile -t sims < <(grep -Eo 'http://127.0.0.1:[0-9]+' "$work/sim.out" | head -16)
+args=()
+for s in "${sims[@]}"; do args+=(--endpoint "$s"); done
+
+taskset -c 0 "$SLUICE" epp --host 127.0.0.1 --grpc-port 0 --health-port 0 --metrics-port 0 \
+  "${args[@]}" >"$work/epp.out" 2>&1 &
+pids+=($!)
+epp_port=$(wait_line "$work/epp.out" 'ext_proc on port [0-9]+' | grep -Eo '[0-9]+$')
+
+taskset -c 0 "$BENCH" --serve-echo >"$work/echo.out" 2>&1 &
+pids+=($!)
+echo_port=$(wait_line "$work/echo.out" 'echo on port [0-9]+' | grep -Eo '[0-9]+$')
+
+echo "sluice epp with ${#sims[@]} endpoints on core 0; client on core 1"
+taskset -c 1 "$BENCH" --target "127.0.0.1:$epp_port" --peer "127.0.0.1:$echo_port" \
+  --rates "$RATES" --seconds "$SECONDS_PER_RATE" --body-bytes "$BODY"
