@@ -11,10 +11,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <grpcpp/grpcpp.h>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sluice::extproc {
@@ -64,7 +67,8 @@ Cluster& cluster() {
 /// Envoy's side of one stream.
 class EnvoyStream {
  public:
-  EnvoyStream() : stub_(pb::ExternalProcessor::NewStub(cluster().channel)) {
+  explicit EnvoyStream(std::shared_ptr<grpc::Channel> channel = cluster().channel)
+      : stub_(pb::ExternalProcessor::NewStub(channel)) {
     context_.set_deadline(std::chrono::system_clock::now() + 10s);
     stream_ = stub_->Process(&context_);
   }
@@ -351,6 +355,69 @@ TEST(EppIntegration, OutOfOrderMessagesEndTheStreamWithInvalidArgument) {
   s.body("{}", true);
   pb::ProcessingResponse unused;
   EXPECT_EQ(s.finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST(EppIntegration, ASaturatedPoolShedsSheddableRequestsWith429) {
+  // One slow sequence at a time; the picker config counts one waiting request as full.
+  ChildProcess sim({kSluice, "sim", "--host", "127.0.0.1", "--port", "0", "--model", "slow",
+                    "--max-num-seqs", "1"});
+  const std::string address = sim.wait_for(std::regex(R"(http://(127\.0\.0\.1:\d+))"), 15s)[1];
+  const std::string config = ::testing::TempDir() + "/epp_shed.yaml";
+  {
+    std::ofstream out(config);
+    out << "apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\n"
+           "metadata: {name: tiny}\nspec:\n  selector: {matchLabels: {family: tiny}}\n"
+           "  targetPorts: [{number: 1}]\n  endpointPickerRef: {name: tiny-picker, port: {number: "
+           "9002}}\n---\n"
+           "apiVersion: sluice.dev/v1alpha1\nkind: StaticEndpoints\nmetadata: {name: fleet}\n"
+           "spec:\n  endpoints:\n  - {address: \""
+        << address
+        << "\", labels: {family: tiny}}\n---\n"
+           "apiVersion: sluice.dev/v1alpha1\nkind: ModelRoute\nmetadata: {name: r}\n"
+           "spec: {poolRef: {name: tiny}, models: [slow]}\n---\n"
+           "apiVersion: llm-d.ai/v1alpha2\nkind: InferenceObjective\nmetadata: {name: batch}\n"
+           "spec: {priority: -1, poolRef: {name: tiny}}\n---\n"
+           "apiVersion: llm-d.ai/v1alpha1\nkind: EndpointPickerConfig\n"
+           "metadata: {name: tiny-picker}\nplugins:\n- type: queue-scorer\n"
+           "- type: max-score-picker\nsaturationDetector: {queueDepthThreshold: 1}\n";
+  }
+  ChildProcess epp({kSluice, "epp", "--host", "127.0.0.1", "--grpc-port", "0", "--health-port", "0",
+                    "--metrics-port", "0", "--config", config});
+  const int port = std::stoi(epp.wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  // Load the model server directly (Envoy would be forwarding these): a queue builds up.
+  const std::string long_chat =
+      R"({"model":"slow","max_tokens":100,"messages":[{"role":"user","content":"hi"}]})";
+  for (int i = 0; i < 4; ++i) {
+    const std::string cmd = "curl -s -o /dev/null -H 'content-type: application/json' -d '" +
+                            long_chat + "' http://" + address + "/v1/chat/completions &";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+  const std::string sheddable =
+      R"({"model":"slow","max_tokens":1,"messages":[{"role":"user","content":"x"}]})";
+  pb::ProcessingResponse shed;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    EnvoyStream s(channel);
+    s.headers({{"x-llm-d-inference-objective", "batch"}}, false);
+    s.body(sheddable, true);
+    shed = s.read();
+    if (shed.has_immediate_response()) break;
+    std::this_thread::sleep_for(50ms);  // until the EPP's scrape sees the queue
+  }
+  ASSERT_TRUE(shed.has_immediate_response()) << "never shed: " << shed.DebugString();
+  EXPECT_EQ(shed.immediate_response().status().code(), 429);
+  EXPECT_EQ(header_of(shed.immediate_response().headers(), "x-llm-d-request-dropped-reason"),
+            "rejected-saturated");
+  // Requests without the sheddable objective are still routed.
+  EnvoyStream s(channel);
+  s.headers({}, false);
+  s.body(sheddable, true);
+  const pb::ProcessingResponse routed = s.read();
+  ASSERT_TRUE(routed.has_request_headers()) << routed.DebugString();
+  EXPECT_EQ(header_of(routed.request_headers().response().header_mutation(),
+                      "x-gateway-destination-endpoint"),
+            address);
 }
 
 }  // namespace
