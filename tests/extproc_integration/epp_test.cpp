@@ -420,5 +420,59 @@ TEST(EppIntegration, ASaturatedPoolShedsSheddableRequestsWith429) {
             address);
 }
 
+TEST(EppIntegration, TheEppAndTheGatewayPickTheSameEndpointForTheSameState) {
+  // Two model servers, one slow sequence at a time each; A gets a queue, B stays idle. Both front
+  // ends route with the same core and the same (default) profile, so both must choose B.
+  ChildProcess a({kSluice, "sim", "--host", "127.0.0.1", "--port", "0", "--model", "slow",
+                  "--max-num-seqs", "1"});
+  ChildProcess b({kSluice, "sim", "--host", "127.0.0.1", "--port", "0", "--model", "slow",
+                  "--max-num-seqs", "1"});
+  const std::regex url(R"(http://(127\.0\.0\.1:\d+))");
+  const std::string addr_a = a.wait_for(url, 15s)[1];
+  const std::string addr_b = b.wait_for(url, 15s)[1];
+  const std::vector<std::string> endpoints = {"--endpoint", "http://" + addr_a, "--endpoint",
+                                              "http://" + addr_b};
+  std::vector<std::string> epp_args = {kSluice,          "epp", "--host",        "127.0.0.1",
+                                       "--grpc-port",    "0",   "--health-port", "0",
+                                       "--metrics-port", "0"};
+  epp_args.insert(epp_args.end(), endpoints.begin(), endpoints.end());
+  ChildProcess epp(epp_args);
+  std::vector<std::string> gw_args = {kSluice,  "gateway", "--host",       "127.0.0.1",
+                                      "--port", "0",       "--access-log", "-"};
+  gw_args.insert(gw_args.end(), endpoints.begin(), endpoints.end());
+  ChildProcess gateway(gw_args);
+  const int epp_port = std::stoi(epp.wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
+  const std::string gw = gateway.wait_for(url, 20s)[1];
+
+  const std::string long_chat =
+      R"({"model":"slow","max_tokens":100,"messages":[{"role":"user","content":"hi"}]})";
+  for (int i = 0; i < 4; ++i) {
+    const std::string cmd = "curl -s -o /dev/null -H 'content-type: application/json' -d '" +
+                            long_chat + "' http://" + addr_a + "/v1/chat/completions &";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+  std::this_thread::sleep_for(500ms);  // both scrape the queue (every 50 ms by default)
+
+  const std::string request =
+      R"({"model":"slow","max_tokens":1,"messages":[{"role":"user","content":"which one?"}]})";
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(epp_port),
+                                     grpc::InsecureChannelCredentials());
+  EnvoyStream s(channel);
+  s.headers({}, false);
+  s.body(request, true);
+  const std::string epp_choice =
+      split(header_of(s.read().request_headers().response().header_mutation(),
+                      "x-gateway-destination-endpoint"))[0];
+
+  const std::string cmd = "curl -s -o /dev/null -H 'content-type: application/json' -d '" +
+                          request + "' http://" + gw + "/v1/chat/completions";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string gateway_choice =
+      gateway.wait_for(std::regex(R"re("endpoint":"([^"]+)")re"), 5s)[1];
+  EXPECT_EQ(epp_choice, addr_b);
+  EXPECT_EQ(gateway_choice, addr_b);
+  EXPECT_EQ(epp_choice, gateway_choice);
+}
+
 }  // namespace
 }  // namespace sluice::extproc
