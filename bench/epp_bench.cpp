@@ -1,9 +1,9 @@
 // ext_proc round trip of `sluice epp`, measured at the client as Envoy would see it: one gRPC
 // stream per request, request headers then the body (end_of_stream), until the EPP's header
 // response and the whole body echo are back. Open-loop at fixed rates, so queueing shows in the
-// percentiles. The peer is an echo ext_proc server on the same gRPC stack (this binary with
-// --serve-echo): it answers the same messages with a fixed destination and no routing, so the
-// ratio is what Sluice's parsing, admission and scheduling add to gRPC's own cost.
+// percentiles. The peer is an echo ext_proc server on the same gRPC stack and API (this binary
+// with --serve-echo): it answers the same messages with a fixed destination and no routing, so
+// the ratio is what Sluice's parsing, admission and scheduling add to gRPC's own cost.
 //
 //   epp_bench --serve-echo                       prints "echo on port N", serves until killed
 //   epp_bench --target HOST:PORT [--peer HOST:PORT] [--rates 500,1000,...] [--seconds 3]
@@ -28,32 +28,70 @@ namespace {
 namespace pb = envoy::service::ext_proc::v3;
 using Clock = std::chrono::steady_clock;
 
-class EchoService final : public pb::ExternalProcessor::Service {
-  grpc::Status Process(grpc::ServerContext*,
-                       grpc::ServerReaderWriter<pb::ProcessingResponse, pb::ProcessingRequest>*
-                           stream) override {
-    pb::ProcessingRequest in;
-    std::string body;
-    while (stream->Read(&in)) {
-      if (!in.has_request_body()) continue;
-      body += in.request_body().body();
-      if (!in.request_body().end_of_stream()) continue;
-      pb::ProcessingResponse h;
-      auto* set = h.mutable_request_headers()->mutable_response()->mutable_header_mutation()
-                      ->add_set_headers();
-      set->mutable_header()->set_key("x-gateway-destination-endpoint");
-      set->mutable_header()->set_raw_value("127.0.0.1:8000");
-      stream->Write(h);
-      for (std::size_t at = 0; at < body.size(); at += 62'000) {
-        pb::ProcessingResponse b;
-        auto* chunk = b.mutable_request_body()->mutable_response()->mutable_body_mutation()
-                          ->mutable_streamed_response();
-        chunk->set_body(body.substr(at, 62'000));
-        chunk->set_end_of_stream(at + 62'000 >= body.size());
-        stream->Write(b);
-      }
+/// The peer: the same messages answered with a fixed destination and no routing, on the same
+/// gRPC callback API as `sluice epp` (read, answer, read the next).
+class EchoReactor final
+    : public grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse> {
+ public:
+  EchoReactor() { StartRead(&in_); }
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::OK);
+      return;
     }
-    return grpc::Status::OK;
+    out_.clear();
+    next_ = 0;
+    if (in_.has_request_body()) {
+      body_ += in_.request_body().body();
+      if (in_.request_body().end_of_stream()) answer();
+    }
+    write_next();
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::CANCELLED);
+      return;
+    }
+    write_next();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  void answer() {
+    auto* set = out_.emplace_back()
+                    .mutable_request_headers()
+                    ->mutable_response()
+                    ->mutable_header_mutation()
+                    ->add_set_headers();
+    set->mutable_header()->set_key("x-gateway-destination-endpoint");
+    set->mutable_header()->set_raw_value("127.0.0.1:8000");
+    for (std::size_t at = 0; at < body_.size(); at += 62'000) {
+      auto* chunk = out_.emplace_back()
+                        .mutable_request_body()
+                        ->mutable_response()
+                        ->mutable_body_mutation()
+                        ->mutable_streamed_response();
+      chunk->set_body(body_.substr(at, 62'000));
+      chunk->set_end_of_stream(at + 62'000 >= body_.size());
+    }
+  }
+  void write_next() {
+    if (next_ < out_.size()) {
+      StartWrite(&out_[next_++]);
+    } else {
+      StartRead(&in_);
+    }
+  }
+  pb::ProcessingRequest in_;
+  std::string body_;
+  std::vector<pb::ProcessingResponse> out_;
+  std::size_t next_ = 0;
+};
+
+class EchoService final : public pb::ExternalProcessor::CallbackService {
+  grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse>* Process(
+      grpc::CallbackServerContext*) override {
+    return new EchoReactor();
   }
 };
 

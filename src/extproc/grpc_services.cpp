@@ -6,26 +6,64 @@
 
 namespace sluice::extproc {
 
-grpc::Status ExternalProcessorService::Process(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<pb::ProcessingResponse, pb::ProcessingRequest>* stream) {
-  StreamProcessor processor(picker_, limits_);
-  pb::ProcessingRequest in;
-  std::vector<pb::ProcessingResponse> out;
-  while (stream->Read(&in)) {
-    out.clear();
-    if (!processor.on_message(in, out)) {
-      return {grpc::StatusCode::INVALID_ARGUMENT,
-              "ext_proc message out of order or empty (headers must come first)"};
-    }
-    for (const pb::ProcessingResponse& response : out) {
-      if (!stream->Write(response)) return {grpc::StatusCode::CANCELLED, "Envoy went away"};
-    }
-    if (processor.done()) return grpc::Status::OK;
+namespace {
+
+/// One ext_proc stream: read a message, hand it to the StreamProcessor, write its answers one by
+/// one, then read the next. Deletes itself when gRPC is done with the stream.
+class StreamReactor final
+    : public grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse> {
+ public:
+  StreamReactor(Picker& picker, StreamLimits limits) : processor_(picker, limits) {
+    StartRead(&in_);
   }
-  // Envoy closed its side; a request still in flight is reported as cancelled by ~processor.
-  return context->IsCancelled() ? grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")
-                                : grpc::Status::OK;
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // Envoy closed its side (or the stream broke)
+      Finish(grpc::Status::OK);
+      return;
+    }
+    out_.clear();
+    next_ = 0;
+    if (!processor_.on_message(in_, out_)) {
+      Finish({grpc::StatusCode::INVALID_ARGUMENT,
+              "ext_proc message out of order or empty (headers must come first)"});
+      return;
+    }
+    write_next();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish({grpc::StatusCode::CANCELLED, "Envoy went away"});
+      return;
+    }
+    write_next();
+  }
+
+  void OnDone() override { delete this; }  // a routed request still open is reported cancelled
+
+ private:
+  void write_next() {
+    if (next_ < out_.size()) {
+      StartWrite(&out_[next_++]);
+    } else if (processor_.done()) {
+      Finish(grpc::Status::OK);
+    } else {
+      StartRead(&in_);
+    }
+  }
+
+  StreamProcessor processor_;
+  pb::ProcessingRequest in_;
+  std::vector<pb::ProcessingResponse> out_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace
+
+grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse>*
+ExternalProcessorService::Process(grpc::CallbackServerContext*) {
+  return new StreamReactor(picker_, limits_);
 }
 
 grpc::Status HealthService::Check(grpc::ServerContext*,

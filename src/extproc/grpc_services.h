@@ -1,6 +1,7 @@
-// The two gRPC services of `sluice epp`, on gRPC's synchronous API: each ext_proc stream runs on
-// one gRPC thread that moves messages between the wire and its StreamProcessor; health answers
-// from a function evaluated at each call.
+// The two gRPC services of `sluice epp`. ext_proc uses gRPC's callback API: a stream is a reactor
+// whose callbacks run on gRPC's own threads, one message at a time (read, handle, write the
+// answers, then read the next), so no thread waits per stream and a stream's callbacks never
+// overlap. Health uses the synchronous API and answers from a function evaluated at each call.
 #pragma once
 
 #include "envoy/service/ext_proc/v3/external_processor.grpc.pb.h"
@@ -14,14 +15,13 @@
 
 namespace sluice::extproc {
 
-class ExternalProcessorService final : public pb::ExternalProcessor::Service {
+class ExternalProcessorService final : public pb::ExternalProcessor::CallbackService {
  public:
   ExternalProcessorService(Picker& picker, StreamLimits limits)
       : picker_(picker), limits_(limits) {}
 
-  grpc::Status Process(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<pb::ProcessingResponse, pb::ProcessingRequest>* stream) override;
+  grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse>* Process(
+      grpc::CallbackServerContext* context) override;
 
  private:
   Picker& picker_;
