@@ -39,8 +39,11 @@ struct PickResult {
   /// (x-llm-d-request-dropped-reason, may be empty).
   int status = 0;
   std::vector<std::string> endpoints;  ///< "ip:port", primary first, then fallbacks in order
-  /// Non-empty: the body to send upstream instead of the client's (a model rewrite).
+  /// Non-empty: the body to send upstream instead of the client's (a model rewrite)...
   std::string rewritten_body;
+  /// ...in which case the response's `"model":"<target_model>"` goes back as the client's name.
+  std::string client_model;
+  std::string target_model;
   std::string error_body;
   std::string dropped_reason;
   /// Opaque to the stream; given back to Picker::finish().

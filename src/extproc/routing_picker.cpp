@@ -116,6 +116,10 @@ PickResult RoutingPicker::pick(const PickRequest& request) {
       out.endpoints.push_back(views[d.ranked[i]].address);
     }
     out.rewritten_body = std::move(d.rewritten_body);
+    if (!out.rewritten_body.empty()) {
+      out.client_model = std::move(d.model);
+      out.target_model = std::move(d.target_model);
+    }
     out.ticket = ticket(d.pool, d.ranked[0]);
   }
   const auto pool = static_cast<std::uint32_t>(out.ticket >> 32);

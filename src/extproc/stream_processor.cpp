@@ -53,6 +53,29 @@ std::optional<std::vector<std::string>> metadata_strings(const pb::ProcessingReq
   return out;
 }
 
+/// `"model":"<from>"` -> `"model":"<to>"` everywhere in `chunk` (vLLM writes the key without
+/// spaces; a key split across two chunks is left as it is).
+std::string restore_model(std::string_view chunk, const std::string& from, const std::string& to) {
+  const std::string needle = "\"model\":\"" + from + "\"";
+  const std::string replacement = "\"model\":\"" + to + "\"";
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t hit = chunk.find(needle); hit != std::string_view::npos;
+       hit = chunk.find(needle, at)) {
+    out.append(chunk.substr(at, hit - at));
+    out += replacement;
+    at = hit + needle.size();
+  }
+  out.append(chunk.substr(at));
+  return out;
+}
+
+/// The routing control headers the reference EPP strips before the request goes upstream.
+bool is_control_header(std::string_view name) {
+  return (name.starts_with("x-llm-d-") || name.starts_with("x-gateway-")) &&
+         name != kDestinationHeader;
+}
+
 void set_header(pb::HeaderMutation& mutation, const std::string& name, const std::string& value) {
   auto* option = mutation.add_set_headers();
   option->mutable_header()->set_key(name);
@@ -170,6 +193,9 @@ void StreamProcessor::route(bool has_body, bool body_ends_stream,
     set_header(*common->mutable_header_mutation(), "content-length",
                std::to_string(upstream.size()));
   }
+  for (const auto& [name, value] : headers_) {
+    if (is_control_header(name)) common->mutable_header_mutation()->add_remove_headers(name);
+  }
   auto& lb = (*headers.mutable_dynamic_metadata()->mutable_fields())[kLbNamespace];
   (*lb.mutable_struct_value()->mutable_fields())[kDestinationHeader].set_string_value(destination);
 
@@ -219,7 +245,11 @@ void StreamProcessor::on_response_body(const pb::HttpBody& body,
                                         ->mutable_response()
                                         ->mutable_body_mutation()
                                         ->mutable_streamed_response();
-  chunk->set_body(body.body());
+  if (pick_.client_model.empty()) {
+    chunk->set_body(body.body());
+  } else {
+    chunk->set_body(restore_model(body.body(), pick_.target_model, pick_.client_model));
+  }
   chunk->set_end_of_stream(body.end_of_stream());
   if (body.end_of_stream()) finish(false);
 }

@@ -5,10 +5,12 @@
 //   request body      -> accumulated to end_of_stream; then pick and answer, in this order, the
 //                        request headers (clear_route_cache, x-gateway-destination-endpoint =
 //                        primary,fallback,..., the same value as dynamic metadata envoy.lb) and
-//                        the body echoed in chunks of at most 62,000 bytes
+//                        the body echoed in chunks of at most 62,000 bytes; the routing control
+//                        headers (x-llm-d-*, x-gateway-*) removed
 //   request trailers  -> an empty trailers response, after the body
 //   response headers  -> status and streaming noted; x-conformance-test-served-endpoint added
-//   response body     -> every chunk echoed at once; usage and time to first token read on the way
+//   response body     -> every chunk echoed at once (after a model rewrite, with the client's
+//                        model name back); usage and time to first token read on the way
 //   response trailers -> an empty trailers response
 //
 // A rejection is an ImmediateResponse (503 no endpoint, 429 shed with

@@ -255,5 +255,39 @@ TEST(ExtprocStream, AStreamThatEndsEarlyIsReportedCancelledAndBadOrderIsRefused)
   EXPECT_FALSE(bad.on_message(pb::ProcessingRequest{}, out)) << "an empty message";
 }
 
+TEST(ExtprocStream, ControlHeadersAreRemovedAndARewrittenModelComesBackAsTheClientsName) {
+  ScriptedPicker picker;
+  picker.next = routed({"10.0.0.2:8000"});
+  picker.next.rewritten_body = R"({"model":"m-v2"})";
+  picker.next.client_model = "m";
+  picker.next.target_model = "m-v2";
+  StreamProcessor s(picker);
+  std::vector<pb::ProcessingResponse> out;
+  ASSERT_TRUE(s.on_message(request_headers(false, {{"x-llm-d-inference-objective", "batch"},
+                                                   {"X-Gateway-Model-Name-Rewrite", "m-v2"},
+                                                   {"x-request-id", "1"}}),
+                           out));
+  ASSERT_TRUE(s.on_message(body(R"({"model":"m"})", true), out));
+  const pb::HeaderMutation& m = out[0].request_headers().response().header_mutation();
+  EXPECT_EQ(
+      std::vector<std::string>(m.remove_headers().begin(), m.remove_headers().end()),
+      (std::vector<std::string>{"x-llm-d-inference-objective", "x-gateway-model-name-rewrite"}));
+  EXPECT_EQ(out[1].request_body().response().body_mutation().streamed_response().body(),
+            R"({"model":"m-v2"})")
+      << "upstream gets the rewritten body";
+  out.clear();
+  pb::ProcessingRequest chunk;
+  chunk.mutable_response_body()->set_body(R"(data: {"id":"1","model":"m-v2","choices":[]})"
+                                          "\n\n"
+                                          R"(data: {"model":"m-v2"})"
+                                          "\n\n");
+  ASSERT_TRUE(s.on_message(chunk, out));
+  EXPECT_EQ(out[0].response_body().response().body_mutation().streamed_response().body(),
+            R"(data: {"id":"1","model":"m","choices":[]})"
+            "\n\n"
+            R"(data: {"model":"m"})"
+            "\n\n");
+}
+
 }  // namespace
 }  // namespace sluice::extproc
