@@ -1,6 +1,7 @@
 #include "extproc/epp_server.h"
 
 #include "core/log.h"
+#include "extproc/epp_metrics.h"
 #include "extproc/grpc_services.h"
 #include "extproc/routing_picker.h"
 #include "metrics/exposition.h"
@@ -24,36 +25,6 @@ bool ready(const routing::RoutingTable& table) {
     }
   }
   return false;
-}
-
-std::string metrics_page(const routing::RoutingTable& table, const PickerCounters& c) {
-  std::string out;
-  out += "# HELP sluice_epp_requests_total Requests the Endpoint Picker decided, by result.\n";
-  out += "# TYPE sluice_epp_requests_total counter\n";
-  auto line = [&out](const char* result, const std::atomic<std::uint64_t>& v) {
-    out += "sluice_epp_requests_total{result=\"";
-    out += result;
-    out += "\"} " + std::to_string(v.load(std::memory_order_relaxed)) + "\n";
-  };
-  line("routed", c.routed);
-  line("rejected_saturated", c.rejected_saturated);
-  line("rejected_no_endpoint", c.rejected_no_endpoint);
-  line("rejected_other", c.rejected_other);
-  out += "# HELP sluice_epp_streams_finished_total Routed requests whose stream ended, by how.\n";
-  out += "# TYPE sluice_epp_streams_finished_total counter\n";
-  out += "sluice_epp_streams_finished_total{how=\"completed\"} " +
-         std::to_string(c.finished.load(std::memory_order_relaxed)) + "\n";
-  out += "sluice_epp_streams_finished_total{how=\"cancelled\"} " +
-         std::to_string(c.cancelled.load(std::memory_order_relaxed)) + "\n";
-  out += "# HELP sluice_epp_endpoint_healthy Whether an endpoint can be picked (1) or not (0).\n";
-  out += "# TYPE sluice_epp_endpoint_healthy gauge\n";
-  for (const routing::PoolRoute& route : table.pools()) {
-    for (const pool::EndpointState& e : route.endpoints->snapshot()->endpoints) {
-      out += "sluice_epp_endpoint_healthy{pool=\"" + route.name + "\",endpoint=\"" + e.address() +
-             "\"} " + (e.healthy() ? "1" : "0") + "\n";
-    }
-  }
-  return out;
 }
 
 std::unique_ptr<grpc::Server> start_grpc(const std::string& host, std::uint16_t port,
@@ -122,9 +93,11 @@ Status run_epp(EppOptions options) {
 
   net::WorkerPool workers(1);
   net::Server metrics(
-      workers, [&table, &picker](net::Exchange& exchange) -> boost::asio::awaitable<void> {
+      workers,
+      [&table, &picker, &ext_proc](net::Exchange& exchange) -> boost::asio::awaitable<void> {
         if (exchange.path() == "/metrics") {
-          const std::string page = metrics_page(table, picker.counters());
+          const std::string page =
+              render_epp_metrics(table, picker.counters(), ext_proc.streams_in_flight());
           co_await exchange.respond(net::http::status::ok, metrics::kTextContentType, page);
         } else if (exchange.path() == "/health") {
           co_await exchange.respond(net::http::status::ok, "application/json", "{}");

@@ -13,7 +13,9 @@ namespace {
 class StreamReactor final
     : public grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse> {
  public:
-  StreamReactor(Picker& picker, StreamLimits limits) : processor_(picker, limits) {
+  StreamReactor(Picker& picker, StreamLimits limits, std::atomic<std::int64_t>& open)
+      : processor_(picker, limits), open_(open) {
+    open_.fetch_add(1, std::memory_order_relaxed);
     StartRead(&in_);
   }
 
@@ -40,7 +42,10 @@ class StreamReactor final
     write_next();
   }
 
-  void OnDone() override { delete this; }  // a routed request still open is reported cancelled
+  void OnDone() override {
+    open_.fetch_sub(1, std::memory_order_relaxed);
+    delete this;  // a routed request still open is reported cancelled
+  }
 
  private:
   void write_next() {
@@ -54,6 +59,7 @@ class StreamReactor final
   }
 
   StreamProcessor processor_;
+  std::atomic<std::int64_t>& open_;
   pb::ProcessingRequest in_;
   std::vector<pb::ProcessingResponse> out_;
   std::size_t next_ = 0;
@@ -63,7 +69,7 @@ class StreamReactor final
 
 grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse>*
 ExternalProcessorService::Process(grpc::CallbackServerContext*) {
-  return new StreamReactor(picker_, limits_);
+  return new StreamReactor(picker_, limits_, open_);
 }
 
 grpc::Status HealthService::Check(grpc::ServerContext*,

@@ -9,6 +9,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,9 +24,13 @@ class ExternalProcessorService final : public pb::ExternalProcessor::CallbackSer
   grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse>* Process(
       grpc::CallbackServerContext* context) override;
 
+  /// ext_proc streams open now (llm_d_epp_extproc_streams_inflight).
+  std::int64_t streams_in_flight() const { return open_.load(std::memory_order_relaxed); }
+
  private:
   Picker& picker_;
   StreamLimits limits_;
+  std::atomic<std::int64_t> open_{0};
 };
 
 class HealthService final : public grpc::health::v1::Health::Service {

@@ -350,6 +350,29 @@ TEST(EppIntegration, ACancelledStreamIsCountedAndTheEppKeepsServing) {
   EXPECT_TRUE(after.read().has_request_headers());
 }
 
+TEST(EppIntegration, MetricsUseTheReferenceEppNamesForPoolState) {
+  EnvoyStream open;  // one stream left open while the page is read
+  open.headers({}, false);
+  std::string page = metrics();
+  for (int i = 0;
+       i < 50 && page.find("llm_d_epp_extproc_streams_inflight 0\n") != std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);  // until the server has taken the new stream
+    page = metrics();
+  }
+  EXPECT_NE(page.find("llm_d_epp_pool_ready_endpoints{name=\"default\"} 2\n"), std::string::npos)
+      << page;
+  EXPECT_NE(
+      page.find("llm_d_epp_pool_per_endpoint_queue_size{name=\"default\",model_server_endpoint=\"" +
+                cluster().sim_addresses[0] + "\"} 0\n"),
+      std::string::npos)
+      << page;
+  EXPECT_NE(page.find("llm_d_epp_pool_average_kv_cache_utilization{name=\"default\"} "),
+            std::string::npos);
+  EXPECT_EQ(page.find("llm_d_epp_extproc_streams_inflight 0\n"), std::string::npos)
+      << "the open stream is counted: " << page;
+  EXPECT_NE(page.find("sluice_epp_requests_total{result=\"routed\"} "), std::string::npos);
+}
+
 TEST(EppIntegration, OutOfOrderMessagesEndTheStreamWithInvalidArgument) {
   EnvoyStream s;
   s.body("{}", true);

@@ -1,0 +1,18 @@
+// The EPP's /metrics page: its own request counters (sluice_epp_*) and, under the reference EPP's
+// names (llm_d_epp_*, ../shared/reference/gateway-anchors.md §3.8), the pool state dashboards
+// built for llm-d read: ready endpoints, average queue, running requests and KV-cache use, queue
+// per endpoint, and open ext_proc streams.
+#pragma once
+
+#include "extproc/routing_picker.h"
+#include "routing/routing_table.h"
+
+#include <cstdint>
+#include <string>
+
+namespace sluice::extproc {
+
+std::string render_epp_metrics(const routing::RoutingTable& table, const PickerCounters& counters,
+                               std::int64_t streams_in_flight);
+
+}  // namespace sluice::extproc
