@@ -33,6 +33,9 @@ Runner add_epp_command(CLI::App& app) {
   cmd->add_option("--endpoint", *endpoints,
                   "quick start without a config: model server base URL (repeatable)");
   cmd->add_option("--host", options->host, "address to listen on")->capture_default_str();
+  cmd->add_option("--pool", options->pool,
+                  "the InferencePool this EPP picks for: every request goes to its endpoints "
+                  "(default: each request to the pool of its model, as the gateway routes)");
   cmd->add_option("--grpc-port", *grpc_port, "ext_proc gRPC port (0 picks a free one)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));

@@ -45,11 +45,25 @@ Status run_epp(EppOptions options) {
   auto created = routing::RoutingTable::create(options.config, control.executor());
   if (!created.ok()) return std::move(created).error();
   routing::RoutingTable& table = **created;
+  std::optional<std::uint32_t> pool;
+  if (!options.pool.empty()) {
+    for (std::uint32_t i = 0; i < table.pools().size(); ++i) {
+      if (table.pools()[i].name == options.pool) pool = i;
+    }
+    if (!pool) {
+      std::string names;
+      for (const routing::PoolRoute& r : table.pools())
+        names += (names.empty() ? "" : ", ") + r.name;
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--pool " + options.pool + ": no such InferencePool (pools: " + names + ")",
+                        "--pool");
+    }
+  }
   table.start();
   const std::size_t answered = routing::wait_for_discovery(table, options.discovery_wait);
   log::info("epp: {} pool(s), {} endpoint(s) answered /v1/models", table.pools().size(), answered);
 
-  RoutingPicker picker(table);
+  RoutingPicker picker(table, pool);
   StreamLimits limits;
   limits.max_body_bytes = options.max_body_bytes;
   ExternalProcessorService ext_proc(picker, limits);

@@ -28,6 +28,9 @@ struct EppPorts {
 struct EppOptions {
   std::shared_ptr<const config::GatewayConfig> config;
   std::string host = "0.0.0.0";
+  /// The InferencePool this EPP picks for (every request goes there); empty: by model, as the
+  /// gateway routes.
+  std::string pool;
   EppPorts ports{9002, 9003, 9090};  ///< 0 = any free port (reported to on_ready)
   Duration discovery_wait = std::chrono::seconds(5);
   std::size_t max_body_bytes = 16u << 20;

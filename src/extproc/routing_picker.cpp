@@ -69,10 +69,11 @@ PickResult RoutingPicker::pick(const PickRequest& request) {
   routing::WorkerRouter& router = thread_router(table_);
   const bool restricted = request.subset.has_value() || request.only_ips.has_value();
   if (!request.has_body) {
-    // No body to route by (a GET, say): any eligible endpoint of the first pool, at random.
-    router.endpoints(0);
+    // No body to route by (a GET, say): any eligible endpoint of the pool, at random.
+    const std::uint32_t pool = pool_.value_or(0);
+    router.endpoints(pool);
     std::vector<const scheduling::EndpointView*> eligible;
-    for (const scheduling::EndpointView& e : router.healthy(0)) {
+    for (const scheduling::EndpointView& e : router.healthy(pool)) {
       if (allowed(request, e)) eligible.push_back(&e);
     }
     if (eligible.empty()) {
@@ -84,7 +85,7 @@ PickResult RoutingPicker::pick(const PickRequest& request) {
     }
     const scheduling::EndpointView& e = *eligible[router.random() % eligible.size()];
     out.endpoints.push_back(e.address);
-    out.ticket = ticket(0, e.id);
+    out.ticket = ticket(pool, e.id);
   } else {
     routing::RouteInput input;
     input.body = request.body;
@@ -97,6 +98,7 @@ PickResult RoutingPicker::pick(const PickRequest& request) {
     const std::function<bool(const scheduling::EndpointView&)> eligible =
         [&request](const scheduling::EndpointView& e) { return allowed(request, e); };
     if (restricted) input.eligible = &eligible;
+    input.pool = pool_;
     input.max_ranked =
         static_cast<std::size_t>(std::max(table_.config().gateway.max_retries, 0)) + 1;
     routing::RouteDecision d = routing::decide(table_, router, input);

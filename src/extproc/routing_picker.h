@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
 namespace sluice::extproc {
 
@@ -24,8 +25,10 @@ struct PickerCounters {
 
 class RoutingPicker final : public Picker {
  public:
-  /// `table` must outlive the picker.
-  explicit RoutingPicker(routing::RoutingTable& table) : table_(table) {}
+  /// `table` must outlive the picker. `pool`: the one pool this EPP serves (its InferencePool);
+  /// unset, requests go to the pool of their model.
+  explicit RoutingPicker(routing::RoutingTable& table, std::optional<std::uint32_t> pool = {})
+      : table_(table), pool_(pool) {}
 
   PickResult pick(const PickRequest& request) override;
   void finish(const PickResult& pick, const RequestOutcome& outcome) override;
@@ -34,6 +37,7 @@ class RoutingPicker final : public Picker {
 
  private:
   routing::RoutingTable& table_;
+  std::optional<std::uint32_t> pool_;
   PickerCounters counters_;
 };
 

@@ -31,7 +31,10 @@ RouteDecision decide(const RoutingTable& table, WorkerRouter& router, const Rout
   }
   d.model = peek->model;
   d.stream = peek->stream;
-  const std::optional<ModelInfo> info = table.model(d.model);
+  std::optional<ModelInfo> info = table.model(d.model);
+  if (input.pool && (!info || info->pool != *input.pool)) {
+    info = ModelInfo{*input.pool, nullptr};  // served there only if its endpoints list it
+  }
   if (!info) {
     return rejected(std::move(d), Rejection::kUnknownModel, 404, unknown_model_body(d.model),
                     "unknown model");

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,8 @@ struct RouteInput {
   /// When set, only endpoints it accepts may be chosen (the EPP's subset hints).
   const std::function<bool(const scheduling::EndpointView&)>* eligible = nullptr;
   std::size_t max_ranked = 1;  ///< primary plus fallbacks wanted (at most kMaxRanked)
+  /// The pool every request goes to (an EPP serves one InferencePool); unset: by model.
+  std::optional<std::uint32_t> pool;
 };
 
 enum class Rejection : std::uint8_t { kNone, kMalformed, kUnknownModel, kSaturated, kNoEndpoint };

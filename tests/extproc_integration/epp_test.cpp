@@ -373,6 +373,43 @@ TEST(EppIntegration, MetricsUseTheReferenceEppNamesForPoolState) {
   EXPECT_NE(page.find("sluice_epp_requests_total{result=\"routed\"} "), std::string::npos);
 }
 
+TEST(EppIntegration, PoolScopesEveryRequestToOneInferencePool) {
+  // Two pools over the cluster's two sims; model m is routed to pool a. An EPP for pool b sends
+  // it to b's endpoint (which serves m too), as the EPP of an InferencePool must.
+  const std::string config = ::testing::TempDir() + "/epp_pools.yaml";
+  {
+    std::ofstream out(config);
+    for (const char* pool : {"a", "b"}) {
+      out << "apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\nmetadata: {name: "
+          << pool << "}\nspec:\n  selector: {matchLabels: {pool: " << pool
+          << "}}\n  targetPorts: [{number: 1}]\n---\n";
+    }
+    out << "apiVersion: sluice.dev/v1alpha1\nkind: StaticEndpoints\nmetadata: {name: fleet}\n"
+           "spec:\n  endpoints:\n  - {address: \""
+        << cluster().sim_addresses[0] << "\", labels: {pool: a}}\n  - {address: \""
+        << cluster().sim_addresses[1]
+        << "\", labels: {pool: b}}\n---\n"
+           "apiVersion: sluice.dev/v1alpha1\nkind: ModelRoute\nmetadata: {name: r}\n"
+           "spec: {poolRef: {name: a}, models: [m]}\n";
+  }
+  for (const std::string pool : {"", "b"}) {
+    std::vector<std::string> args = {kSluice,          "epp", "--host",        "127.0.0.1",
+                                     "--grpc-port",    "0",   "--health-port", "0",
+                                     "--metrics-port", "0",   "--config",      config};
+    if (!pool.empty()) args.insert(args.end(), {"--pool", pool});
+    ChildProcess epp(args);
+    const int port = std::stoi(epp.wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
+    EnvoyStream s(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                      grpc::InsecureChannelCredentials()));
+    s.headers({}, false);
+    s.body(chat(false), true);
+    EXPECT_EQ(split(header_of(s.read().request_headers().response().header_mutation(),
+                              "x-gateway-destination-endpoint"))[0],
+              cluster().sim_addresses[pool.empty() ? 0 : 1])
+        << "--pool '" << pool << "'";
+  }
+}
+
 TEST(EppIntegration, OutOfOrderMessagesEndTheStreamWithInvalidArgument) {
   EnvoyStream s;
   s.body("{}", true);

@@ -27,6 +27,13 @@ test('epp rejects an invalid configuration file with exit 2 naming the file', ()
   assert.match(r.stderr, /bad\.yaml/);
 });
 
+test('epp --pool must name an InferencePool of the configuration', () => {
+  const r = runSluice(['epp', '--endpoint', 'http://127.0.0.1:1', '--pool', 'nope',
+    '--grpc-port', '0', '--health-port', '0', '--metrics-port', '0']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--pool nope: no such InferencePool \(pools: default\)/);
+});
+
 test('epp reports a taken gRPC port and exits 1', async () => {
   const server = createServer();
   server.listen(0, '127.0.0.1');
