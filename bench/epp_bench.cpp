@@ -11,13 +11,12 @@
 // bench/epp.sh runs both on one core each, with 16 simulated endpoints behind the EPP.
 #include "envoy/service/ext_proc/v3/external_processor.grpc.pb.h"
 
-#include <grpcpp/grpcpp.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <grpcpp/grpcpp.h>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -123,7 +122,8 @@ double one_request(pb::ExternalProcessor::Stub& stub, const std::string& body) {
   bool ok = stream->Read(&r) && r.has_request_headers();
   while (ok) {
     ok = stream->Read(&r) && r.has_request_body();
-    if (ok && r.request_body().response().body_mutation().streamed_response().end_of_stream()) break;
+    if (ok && r.request_body().response().body_mutation().streamed_response().end_of_stream())
+      break;
   }
   const auto end = Clock::now();
   stream->WritesDone();
@@ -152,8 +152,10 @@ Result run_rate(const std::string& target, double rate, double seconds, const st
       auto stub = pb::ExternalProcessor::NewStub(channel);
       one_request(*stub, body);  // connect before the clock starts
       std::vector<double> mine;
-      for (std::size_t i = static_cast<std::size_t>(t); i < total; i += static_cast<std::size_t>(threads)) {
-        std::this_thread::sleep_until(start + std::chrono::duration<double>(static_cast<double>(i) / rate));
+      for (std::size_t i = static_cast<std::size_t>(t); i < total;
+           i += static_cast<std::size_t>(threads)) {
+        std::this_thread::sleep_until(start +
+                                      std::chrono::duration<double>(static_cast<double>(i) / rate));
         const double us = one_request(*stub, body);
         if (us < 0) {
           ++failed;

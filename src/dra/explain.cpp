@@ -385,12 +385,8 @@ class Explainer {
         std::map<std::string, std::vector<std::string>> by_value;
         std::vector<bool> seen(devices.devices.size(), false);
         for (const AlternativeTrace& a : r.trace.alternatives) {
-          const std::string request = a.name.substr(0, a.name.find('/'));
-          const bool bound =
-              a.claim == c &&
-              (con.requests.empty() ||
-               std::find(con.requests.begin(), con.requests.end(), request) != con.requests.end() ||
-               std::find(con.requests.begin(), con.requests.end(), a.name) != con.requests.end());
+          const std::string_view request = std::string_view(a.name).substr(0, a.name.find('/'));
+          const bool bound = a.claim == c && constraint_binds(con, request, a.name);
           if (!bound) continue;
           for (std::uint32_t i : a.candidates) {
             if (seen[i]) continue;

@@ -26,6 +26,14 @@ struct Alternative {
   std::string impossible;                 ///< non-empty: cannot be served at all (why)
 };
 
+/// One list of selectors a device must pass, who owns it (for error messages), and the
+/// rejection a false result records.
+struct SelectorStage {
+  const std::string* owner;
+  const std::vector<SelectorPtr>* selectors;
+  Rejection when_false;
+};
+
 struct FlatRequest {
   std::size_t claim = 0;
   std::vector<Alternative> alternatives;
@@ -55,12 +63,6 @@ class Interner {
  private:
   std::unordered_map<std::string, std::uint32_t> map_;
 };
-
-bool names_request(const DeviceConstraint& c, const Alternative& alt) {
-  if (c.requests.empty()) return true;
-  return std::find(c.requests.begin(), c.requests.end(), alt.request) != c.requests.end() ||
-         std::find(c.requests.begin(), c.requests.end(), alt.name) != c.requests.end();
-}
 
 /// Moves `choice` to the next firstAvailable combination in Kubernetes' order (the last
 /// request's next alternative first); false after the last one.
@@ -150,6 +152,13 @@ void add_configs(const ResourceClaim& claim, std::size_t claim_index,
 }
 
 }  // namespace
+
+bool constraint_binds(const DeviceConstraint& c, std::string_view request,
+                      std::string_view alternative) {
+  if (c.requests.empty()) return true;
+  return std::find(c.requests.begin(), c.requests.end(), request) != c.requests.end() ||
+         std::find(c.requests.begin(), c.requests.end(), alternative) != c.requests.end();
+}
 
 std::string_view rejection_name(Rejection r) {
   switch (r) {
@@ -260,6 +269,8 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
           at->all = alt.mode == AllocationMode::kAll;
         }
         const std::string class_owner = "device class " + alt.device_class;
+        const SelectorStage stages[] = {{&class_owner, &class_selectors, Rejection::kClassSelector},
+                                        {&owner, &request_selectors, Rejection::kRequestSelector}};
         bool incomplete = false;
         for (std::uint32_t i = 0; i < devices.devices.size(); ++i) {
           const NodeDevice& d = devices.devices[i];
@@ -269,29 +280,24 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
           auto reject = [&](Rejection why, auto&& detail) {
             if (at != nullptr) at->rejected.push_back(DeviceRejection{i, why, detail()});
           };
-          std::size_t false_at = 0;
-          auto by_class = selectors_match(class_owner, class_selectors, view, &memo_, &false_at);
-          if (!by_class.ok()) {
-            if (at == nullptr) return std::move(by_class).error();
-            reject(Rejection::kSelectorError, [&] { return by_class.error().message; });
-            continue;
+          // The class's selectors, then the request's: the first that is false (or fails)
+          // rejects the device.
+          bool rejected = false;
+          for (const SelectorStage& stage : stages) {
+            std::size_t false_at = 0;
+            auto matched = selectors_match(*stage.owner, *stage.selectors, view, &memo_, &false_at);
+            if (!matched.ok()) {
+              if (at == nullptr) return std::move(matched).error();
+              reject(Rejection::kSelectorError, [&] { return matched.error().message; });
+            } else if (!*matched) {
+              reject(stage.when_false, [&] { return (*stage.selectors)[false_at]->expression(); });
+            } else {
+              continue;
+            }
+            rejected = true;
+            break;
           }
-          if (!*by_class) {
-            reject(Rejection::kClassSelector,
-                   [&] { return class_selectors[false_at]->expression(); });
-            continue;
-          }
-          auto by_request = selectors_match(owner, request_selectors, view, &memo_, &false_at);
-          if (!by_request.ok()) {
-            if (at == nullptr) return std::move(by_request).error();
-            reject(Rejection::kSelectorError, [&] { return by_request.error().message; });
-            continue;
-          }
-          if (!*by_request) {
-            reject(Rejection::kRequestSelector,
-                   [&] { return request_selectors[false_at]->expression(); });
-            continue;
-          }
+          if (rejected) continue;
           if (const DeviceTaint* taint = untolerated_taint(*d.device, *alt.tolerations)) {
             reject(Rejection::kTaint, [&] { return taint_text(*taint); });
             continue;
@@ -366,6 +372,24 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
       base.counter_available[use.counter] -= use.amount;
   }
 
+  // Constraints: the attribute's value per device does not depend on the firstAvailable choice,
+  // so it is read once here; each combination only says which requests are bound.
+  Interner values;
+  for (std::size_t c = 0; c < claims.size(); ++c) {
+    for (const DeviceConstraint& con : claims[c]->spec.constraints) {
+      SolverConstraint& sc = base.constraints.emplace_back();
+      sc.distinct = con.distinct_attribute.has_value();
+      const std::string& name = sc.distinct ? *con.distinct_attribute : *con.match_attribute;
+      labels.constraints.push_back(
+          (sc.distinct ? "distinctAttribute " : "matchAttribute ") + name +
+          (claims.size() > 1 ? " of " + display_name(claims[c]->meta) : std::string()));
+      for (const NodeDevice& d : devices.devices) {
+        const DeviceAttribute* a = device_attribute(*d.device, devices.pools[d.pool].driver, name);
+        sc.value_of_device.push_back(a ? values.id(attribute_key(*a)) : kMissingValue);
+      }
+    }
+  }
+
   if (trace != nullptr) trace_free_devices(devices, base, broken, requests, counter_names, *trace);
 
   // firstAvailable combinations, in Kubernetes' order.
@@ -376,7 +400,6 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
   for (int tried = 0; tried < kMaxCombinations; ++tried) {
     SolverProblem problem = base;
     labels.requests.clear();
-    labels.constraints.clear();
     problem.labels = &labels;
     std::vector<const Alternative*> chosen;
     std::string impossible;
@@ -384,7 +407,7 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
     for (std::size_t r = 0; r < requests.size(); ++r) {
       const Alternative& alt = requests[r].alternatives[choice[r]];
       chosen.push_back(&alt);
-      labels.requests.push_back("request " + alt.name);
+      labels.requests.push_back(&alt.name);
       if (!alt.impossible.empty() && impossible.empty()) {
         impossible = "request " + alt.name + ": " + alt.impossible;
       }
@@ -406,26 +429,17 @@ Result<NodeOutcome> NodeAllocator::allocate(const Node& node,
                      std::to_string(kMaxDevicesPerClaim) + " per claim";
       }
     }
-    Interner values;
+    // Which of this combination's requests each constraint binds (its values are in `base`).
+    std::size_t k = 0;
     for (std::size_t c = 0; c < claims.size(); ++c) {
       for (const DeviceConstraint& con : claims[c]->spec.constraints) {
-        SolverConstraint sc;
-        sc.distinct = con.distinct_attribute.has_value();
-        const std::string& name = sc.distinct ? *con.distinct_attribute : *con.match_attribute;
-        labels.constraints.push_back(
-            (sc.distinct ? "distinctAttribute " : "matchAttribute ") + name +
-            (claims.size() > 1 ? " of " + display_name(claims[c]->meta) : std::string()));
+        SolverConstraint& sc = problem.constraints[k++];
         for (std::size_t r = 0; r < requests.size(); ++r) {
-          if (requests[r].claim == c && names_request(con, *chosen[r])) {
+          if (requests[r].claim == c &&
+              constraint_binds(con, chosen[r]->request, chosen[r]->name)) {
             sc.requests.push_back(static_cast<std::uint32_t>(r));
           }
         }
-        for (const NodeDevice& d : devices.devices) {
-          const DeviceAttribute* a =
-              device_attribute(*d.device, devices.pools[d.pool].driver, name);
-          sc.value_of_device.push_back(a ? values.id(attribute_key(*a)) : kMissingValue);
-        }
-        problem.constraints.push_back(std::move(sc));
       }
     }
     if (impossible.empty()) {

@@ -40,6 +40,11 @@ struct NodeOutcome {
   std::uint64_t steps = 0;  ///< solver search steps, over every firstAvailable combination tried
 };
 
+/// Whether constraint `c` binds request `request` when it is served by `alternative` ("req", or
+/// "req/sub" for a firstAvailable entry): an empty request list binds every request.
+bool constraint_binds(const DeviceConstraint& c, std::string_view request,
+                      std::string_view alternative);
+
 /// Why a device is not a candidate for a request (`sluice dra explain`), in the order checked.
 enum class Rejection : std::uint8_t {
   kClassSelector,    ///< a DeviceClass selector is false

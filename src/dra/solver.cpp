@@ -86,7 +86,11 @@ class Search {
       }
       std::sort(free.begin(), free.end());
       free.erase(std::unique(free.begin(), free.end()), free.end());
-      auto name = [&] { return label(&SolverLabels::requests, "request ", r); };
+      auto name = [&] {
+        const auto* names = p_.labels != nullptr ? &p_.labels->requests : nullptr;
+        return names != nullptr && r < names->size() ? "request " + *(*names)[r]
+                                                     : "request " + std::to_string(r);
+      };
       if (req.all) {
         if (req.candidates.empty())
           return infeasible(name() + ": allocationMode All matches no device");

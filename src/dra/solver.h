@@ -47,9 +47,11 @@ struct CounterUse {
 };
 
 struct SolverLabels {
-  std::vector<std::string> requests;     ///< "request gpus" (per SolverProblem::requests)
+  /// Per SolverProblem::requests, its name ("gpus", "gpus/h100"), shown as "request gpus".
+  /// Pointers, so that naming the requests of every attempt costs no allocation.
+  std::vector<const std::string*> requests;
   std::vector<std::string> constraints;  ///< "matchAttribute gpu.nvidia.com/pcieRoot"
-  std::vector<std::string> counters;     ///< "counter set gpu-0-counters, memory (milli-units)"
+  std::vector<std::string> counters;     ///< "counter gpu-0-counters/memory (in thousandths)"
 };
 
 struct SolverProblem {

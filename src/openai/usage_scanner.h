@@ -1,9 +1,10 @@
-// Finds the token usage in a response body as it streams through a gateway or an ext_proc stream, without parsing or
-// buffering it: a byte-at-a-time matcher for `"prompt_tokens": N` and `"completion_tokens": N`
-// that survives keys and numbers split across chunks. Works the same for an SSE stream (the usage
-// chunk of `stream_options.include_usage`) and a plain JSON body; the last value seen wins, which
-// is the final usage in both. Quoted text inside generated content cannot forge a match: inside a
-// JSON string a quote is escaped (`\"`), so `"prompt_tokens"` never appears as a key there.
+// Finds the token usage in a response body as it streams through a gateway or an ext_proc stream,
+// without parsing or buffering it: a byte-at-a-time matcher for `"prompt_tokens": N` and
+// `"completion_tokens": N` that survives keys and numbers split across chunks. Works the same for
+// an SSE stream (the usage chunk of `stream_options.include_usage`) and a plain JSON body; the last
+// value seen wins, which is the final usage in both. Quoted text inside generated content cannot
+// forge a match: inside a JSON string a quote is escaped (`\"`), so `"prompt_tokens"` never appears
+// as a key there.
 #pragma once
 
 #include <cstdint>
