@@ -24,6 +24,18 @@ std::int64_t least_devices(const std::vector<const ResourceClaim*>& claims) {
   return total;
 }
 
+void sort_pod_claim(const ResourceClaim* claim, const PlacedClaims& placed,
+                    std::vector<const ResourceClaim*>& pending,
+                    std::vector<const NodeSelector*>& must_match) {
+  const AllocationResult* held = claim->status.allocation ? &*claim->status.allocation : nullptr;
+  if (const auto it = placed.find(claim); it != placed.end()) held = &it->second;
+  if (held == nullptr) {
+    pending.push_back(claim);
+  } else if (held->node_selector) {
+    must_match.push_back(&*held->node_selector);
+  }
+}
+
 ClusterScheduler::ClusterScheduler(const Inventory& inventory, const ClusterOptions& options)
     : options_(options), allocator_(inventory), random_(options.seed) {
   allocator_.use_first_fit(options.strategy != Strategy::kSluice);
@@ -183,13 +195,7 @@ class InventoryRun {
     std::vector<const NodeSelector*> must_match;  // nodes of claims allocated already
     for (const ResourceClaim* c : *claims) {
       used_by_pod_.insert(c);
-      const AllocationResult* held = c->status.allocation ? &*c->status.allocation : nullptr;
-      if (const auto it = placed_.find(c); it != placed_.end()) held = &it->second;
-      if (held == nullptr) {
-        pending.push_back(c);
-      } else if (held->node_selector) {
-        must_match.push_back(&*held->node_selector);
-      }
+      sort_pod_claim(c, placed_, pending, must_match);
     }
     if (pending.empty()) return {};
     const std::string* pinned = pod.node_name ? &*pod.node_name : nullptr;
@@ -213,7 +219,7 @@ class InventoryRun {
   ClaimIndex index_;
   ClusterScheduler scheduler_;
   std::set<const ResourceClaim*> used_by_pod_;
-  std::map<const ResourceClaim*, AllocationResult> placed_;
+  PlacedClaims placed_;
   ClusterResult result_;
 };
 

@@ -106,6 +106,16 @@ struct ClusterResult {
 Result<ClusterResult> allocate_cluster(const Inventory& inventory,
                                        const ClusterOptions& options = {});
 
+/// Claims allocated by earlier decisions of a run (the input's own allocations are on the claims).
+using PlacedClaims = std::map<const ResourceClaim*, AllocationResult>;
+
+/// One claim of a pod: still to allocate (appended to `pending`), or allocated already (in the
+/// input or in `placed`), in which case the pod's other claims must go where its node selector
+/// allows (appended to `must_match`).
+void sort_pod_claim(const ResourceClaim* claim, const PlacedClaims& placed,
+                    std::vector<const ResourceClaim*>& pending,
+                    std::vector<const NodeSelector*>& must_match);
+
 /// The fewest devices `claims` can be served with (All counts as one, a prioritized list as its
 /// smallest alternative).
 std::int64_t least_devices(const std::vector<const ResourceClaim*>& claims);

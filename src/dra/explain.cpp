@@ -165,13 +165,7 @@ class Explainer {
         continue;
       }
       pod_ = &pod;
-      for (const ResourceClaim* c : *claims) {
-        if (!c->status.allocation) {
-          claims_.push_back(c);
-        } else if (c->status.allocation->node_selector) {
-          must_match_.push_back(&*c->status.allocation->node_selector);
-        }
-      }
+      for (const ResourceClaim* c : *claims) sort_pod_claim(c, {}, claims_, must_match_);
       return {};
     }
     if (claim_ == nullptr) {

@@ -60,13 +60,7 @@ class PlanRun {
                                 object_key(w.meta.ns, *entry.resource_claim_name) + " not found");
         }
         named_.insert(c);
-        const AllocationResult* held = c->status.allocation ? &*c->status.allocation : nullptr;
-        if (const auto it = shared_.find(c); it != shared_.end()) held = &it->second;
-        if (held == nullptr) {
-          out.push_back(c);
-        } else if (held->node_selector) {
-          must_match.push_back(&*held->node_selector);
-        }
+        sort_pod_claim(c, shared_, out, must_match);
         continue;
       }
       const std::string key = object_key(w.meta.ns, *entry.resource_claim_template_name);
@@ -200,7 +194,7 @@ class PlanRun {
   const std::vector<const Workload*>& order_;
   ClaimIndex index_;
   ClusterScheduler scheduler_;
-  std::map<const ResourceClaim*, AllocationResult> shared_;
+  PlacedClaims shared_;  ///< named claims allocated for an earlier replica
   std::map<std::string, std::array<std::vector<std::int64_t>, 2>> group_sizes_;  ///< per node
   std::set<const ResourceClaim*> named_;  ///< claims workloads share by resourceClaimName
   StrategyReport report_;
