@@ -1,36 +1,19 @@
 #include "extproc/stream_processor.h"
 
+#include "core/strings.h"
+
 #include <algorithm>
-#include <cctype>
 
 namespace sluice::extproc {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 /// Envoy fills raw_value; older senders use value.
 std::string header_value(const envoy::config::core::v3::HeaderValue& h) {
   return h.raw_value().empty() ? h.value() : h.raw_value();
 }
 
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    const std::size_t comma = text.find(',');
-    std::string_view item = text.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
+/// Bound on the items read from a subset hint or the conformance header (untrusted lists).
+constexpr std::size_t kMaxListedEndpoints = 1024;
 
 /// A string, or a list of strings, at metadata[ns][key]; nullopt when absent.
 std::optional<std::vector<std::string>> metadata_strings(const pb::ProcessingRequest& in,
@@ -45,10 +28,11 @@ std::optional<std::vector<std::string>> metadata_strings(const pb::ProcessingReq
   const google::protobuf::Value& v = field->second;
   if (v.has_list_value()) {
     for (const auto& item : v.list_value().values()) {
+      if (out.size() == kMaxListedEndpoints) break;
       if (item.has_string_value()) out.push_back(item.string_value());
     }
   } else if (v.has_string_value()) {
-    out = split_list(v.string_value());
+    out = split_list(v.string_value(), kMaxListedEndpoints);
   }
   return out;
 }
@@ -139,12 +123,12 @@ void StreamProcessor::on_request_headers(const pb::ProcessingRequest& in,
   const pb::HttpHeaders& h = in.request_headers();
   headers_.reserve(static_cast<std::size_t>(h.headers().headers_size()));
   for (const auto& header : h.headers().headers()) {
-    headers_.emplace_back(lower(header.key()), header_value(header));
+    headers_.emplace_back(ascii_lower(header.key()), header_value(header));
   }
   request_.headers = &headers_;
   request_.subset = metadata_strings(in, kSubsetNamespace, kSubsetKey);
   if (const auto only = find_header(headers_, kConformanceSelectionHeader)) {
-    request_.only_ips = split_list(*only);
+    request_.only_ips = split_list(*only, kMaxListedEndpoints);
   }
   if (h.end_of_stream()) route(false, false, out);
 }
@@ -219,11 +203,11 @@ void StreamProcessor::on_response_headers(const pb::ProcessingRequest& in,
                                           std::vector<pb::ProcessingResponse>& out) {
   const pb::HttpHeaders& h = in.response_headers();
   for (const auto& header : h.headers().headers()) {
-    const std::string name = lower(header.key());
+    const std::string name = ascii_lower(header.key());
     if (name == ":status") {
       outcome_.status = std::atoi(header_value(header).c_str());
     } else if (name == "content-type") {
-      outcome_.stream = lower(header_value(header)).starts_with("text/event-stream");
+      outcome_.stream = ascii_lower(header_value(header)).starts_with("text/event-stream");
     }
   }
   if (auto served = metadata_strings(in, kLbNamespace, kServedKey); served && !served->empty()) {

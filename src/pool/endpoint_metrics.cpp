@@ -1,5 +1,7 @@
 #include "pool/endpoint_metrics.h"
 
+#include "core/strings.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -92,20 +94,6 @@ std::optional<std::string> label_value(std::string_view series, std::string_view
   return std::nullopt;
 }
 
-std::vector<std::string> split_names(std::string_view list) {
-  std::vector<std::string> out;
-  while (!list.empty() && out.size() < kMaxAdaptersPerList) {
-    const std::size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 void extract_lora(const metrics::PromSnapshot& page, EndpointMetrics& out) {
   const metrics::PromSample* latest = nullptr;
   for_each_sample(page, kVllmLora, [&](const metrics::PromSample& s) {
@@ -115,10 +103,10 @@ void extract_lora(const metrics::PromSnapshot& page, EndpointMetrics& out) {
   if (latest == nullptr) return;
   out.present |= kFieldLora;
   if (auto running = label_value(latest->series, "running_lora_adapters")) {
-    out.running_adapters = split_names(*running);
+    out.running_adapters = split_list(*running, kMaxAdaptersPerList);
   }
   if (auto waiting = label_value(latest->series, "waiting_lora_adapters")) {
-    out.waiting_adapters = split_names(*waiting);
+    out.waiting_adapters = split_list(*waiting, kMaxAdaptersPerList);
   }
   if (auto max = label_value(latest->series, "max_lora")) {
     std::uint64_t n = 0;
