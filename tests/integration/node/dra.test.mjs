@@ -115,24 +115,28 @@ test('dra explain says where an allocatable claim goes and why there', () => {
   assert.match(r.stdout, /constraint matchAttribute resource.kubernetes.io\/pcieRoot: pci0000:/);
 });
 
-test('dra explain names the cause first, then every removed device per node', () => {
-  const dir = tempDir();
-  const file = join(dir, 'busy.yaml');
-  writeFileSync(file, `apiVersion: resource.k8s.io/v1
+/** A ResourceClaim ml/held that already holds `devices` of `pool` (whole GPUs). */
+function heldClaim(pool, devices) {
+  return `apiVersion: resource.k8s.io/v1
 kind: ResourceClaim
 metadata: {name: held, namespace: ml}
 spec:
   devices:
     requests:
     - name: gpus
-      exactly: {deviceClassName: gpu.nvidia.com, count: 2}
+      exactly: {deviceClassName: gpu.nvidia.com, count: ${devices.length}}
 status:
   allocation:
     devices:
       results:
-      - {request: gpus, driver: gpu.nvidia.com, pool: gpu-node-1, device: gpu-0}
-      - {request: gpus, driver: gpu.nvidia.com, pool: gpu-node-1, device: gpu-1}
----
+${devices.map((d) => `      - {request: gpus, driver: gpu.nvidia.com, pool: ${pool}, device: ${d}}`).join('\n')}
+`;
+}
+
+test('dra explain names the cause first, then every removed device per node', () => {
+  const dir = tempDir();
+  const file = join(dir, 'busy.yaml');
+  writeFileSync(file, heldClaim('gpu-node-1', ['gpu-0', 'gpu-1']) + `---
 apiVersion: resource.k8s.io/v1
 kind: ResourceClaim
 metadata: {name: eight-on-one-numa-node, namespace: ml}
@@ -241,20 +245,7 @@ spec:
 test('dra explain on partitionable devices names the exhausted shared counter', () => {
   const dir = tempDir();
   const file = join(dir, 'held.yaml');
-  writeFileSync(file, `apiVersion: resource.k8s.io/v1
-kind: ResourceClaim
-metadata: {name: held, namespace: ml}
-spec:
-  devices:
-    requests:
-    - name: gpu
-      exactly: {deviceClassName: gpu.nvidia.com}
-status:
-  allocation:
-    devices:
-      results:
-      - {request: gpu, driver: gpu.nvidia.com, pool: mig-node-1, device: gpu-0}
-`);
+  writeFileSync(file, heldClaim('mig-node-1', ['gpu-0']));
   const r = runSluice(['dra', 'explain', '-f', example('mig-partitionable.yaml'), '-f', file, '--claim', 'ml/one-large-slice']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^ResourceClaim ml\/one-large-slice can be allocated on node mig-node-1: request mig: gpu-1-mig-3g40gb-/);
