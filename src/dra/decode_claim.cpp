@@ -206,8 +206,7 @@ AllocationResult read_allocation(const Reader& a) {
 
 DeviceClass read_device_class(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec"});
-  if (!is_dns_subdomain(meta.name))
-    object.child("metadata").child("name").fail("must be a DNS subdomain");
+  require_subdomain_name(object, meta);
   DeviceClass dc;
   dc.meta = std::move(meta);
   Reader spec = object.child("spec");
@@ -224,8 +223,7 @@ DeviceClass read_device_class(const Reader& object, ObjectMeta meta) {
 
 ResourceClaim read_resource_claim(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec", "status"});
-  if (!is_dns_subdomain(meta.name))
-    object.child("metadata").child("name").fail("must be a DNS subdomain");
+  require_subdomain_name(object, meta);
   ResourceClaim claim;
   claim.meta = std::move(meta);
   claim.spec = read_claim_spec(object.child("spec"));
@@ -245,8 +243,7 @@ ResourceClaim read_resource_claim(const Reader& object, ObjectMeta meta) {
 
 ResourceClaimTemplate read_resource_claim_template(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec"});
-  if (!is_dns_subdomain(meta.name))
-    object.child("metadata").child("name").fail("must be a DNS subdomain");
+  require_subdomain_name(object, meta);
   ResourceClaimTemplate t;
   t.meta = std::move(meta);
   Reader spec = object.child("spec");

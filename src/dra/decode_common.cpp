@@ -189,6 +189,12 @@ Node read_node(const Reader& object, ObjectMeta meta) {
   return Node{std::move(meta)};
 }
 
+void require_subdomain_name(const Reader& object, const ObjectMeta& meta) {
+  if (!is_dns_subdomain(meta.name)) {
+    object.child("metadata").child("name").fail("must be a DNS subdomain");
+  }
+}
+
 std::vector<PodResourceClaim> read_pod_resource_claims(const Reader& spec) {
   std::vector<PodResourceClaim> out;
   spec.for_each_item("resourceClaims", kUnbounded, [&](const Reader& r) {

@@ -22,6 +22,9 @@ std::vector<PodResourceClaim> read_pod_resource_claims(const Reader& spec);
 
 ResourceClaimSpec read_claim_spec(const Reader& spec);
 
+/// metadata.name must be a DNS subdomain (the resource.k8s.io kinds).
+void require_subdomain_name(const Reader& object, const ObjectMeta& meta);
+
 // Shared pieces.
 NodeSelector read_node_selector(const Reader& r);
 std::vector<DeviceToleration> read_tolerations(const Reader& parent, std::string_view key);

@@ -187,8 +187,7 @@ Device read_device(const Reader& d, bool per_device_nodes) {
 
 ResourceSlice read_resource_slice(const Reader& object, ObjectMeta meta) {
   object.expect_map({"apiVersion", "kind", "metadata", "spec"});
-  if (!is_dns_subdomain(meta.name))
-    object.child("metadata").child("name").fail("must be a DNS subdomain");
+  require_subdomain_name(object, meta);
   ResourceSlice s;
   s.meta = std::move(meta);
   Reader spec = object.child("spec");
