@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
 # Macro benchmark of `sluice epp`: ext_proc round trip at the client (headers + body in, header
 # response + body echo out) with scheduling over 16 simulated endpoints, at fixed open-loop rates,
-# next to an echo ext_proc server on the same gRPC stack (the peer: gRPC's own cost).
+# next to an echo ext_proc server on gRPC C++ (the peer: what gRPC's own server costs for the same
+# messages with no routing at all).
 #
 #   bench/epp.sh [--rates 500,1000,2000,4000,8000] [--seconds 3] [--body-bytes 4096]
+#                [--scrape-interval 50ms] [--busy-poll] [--spin]
+#
+# --scrape-interval  how often the EPP scrapes each endpoint's /metrics (its default is 50ms);
+#                    the scrapes, and the simulator answering them, share the two cores
+# --busy-poll        runs `sluice epp --busy-poll` (its worker polls instead of sleeping)
+# --spin             the client polls instead of sleeping, so its own wake-ups stay out of the
+#                    measurement (both servers are measured the same way)
 #
 # The EPP and the echo peer each run on core 0 (taskset), the client on core 1, the simulator
-# wherever the scheduler puts it (it only answers metrics scrapes here).
+# wherever the kernel puts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=500,1000,2000,4000,8000
 SECONDS_PER_RATE=3
 BODY=4096
+SCRAPE=50ms
+EPP_FLAGS=()
+CLIENT_FLAGS=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rates) RATES=$2; shift 2 ;;
     --seconds) SECONDS_PER_RATE=$2; shift 2 ;;
     --body-bytes) BODY=$2; shift 2 ;;
+    --scrape-interval) SCRAPE=$2; shift 2 ;;
+    --busy-poll) EPP_FLAGS+=(--busy-poll); shift ;;
+    --spin) CLIENT_FLAGS+=(--spin); shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -41,12 +55,33 @@ wait_line() {  # file, pattern: waits until the pattern appears, prints the firs
 pids+=($!)
 wait_line "$work/sim.out" 'http://127.0.0.1:[0-9]+' >/dev/null
 sleep 0.3
-mapfile -t sims < <(grep -Eo 'http://127.0.0.1:[0-9]+' "$work/sim.out" | head -16)
-args=()
-for s in "${sims[@]}"; do args+=(--endpoint "$s"); done
+mapfile -t sims < <(grep -Eo '127.0.0.1:[0-9]+' "$work/sim.out" | head -16)
+{
+  cat <<YAML
+apiVersion: inference.networking.k8s.io/v1
+kind: InferencePool
+metadata: {name: bench}
+spec:
+  selector: {matchLabels: {app: sim}}
+  targetPorts: [{number: 8000}]
+---
+apiVersion: sluice.dev/v1alpha1
+kind: Gateway
+metadata: {name: bench}
+spec:
+  metrics: {scrapeInterval: $SCRAPE, staleAfter: 60s}
+---
+apiVersion: sluice.dev/v1alpha1
+kind: StaticEndpoints
+metadata: {name: sims}
+spec:
+  endpoints:
+YAML
+  for s in "${sims[@]}"; do echo "  - {address: $s, labels: {app: sim}}"; done
+} >"$work/epp.yaml"
 
 taskset -c 0 "$SLUICE" epp --host 127.0.0.1 --grpc-port 0 --health-port 0 --metrics-port 0 \
-  "${args[@]}" >"$work/epp.out" 2>&1 &
+  --config "$work/epp.yaml" "${EPP_FLAGS[@]}" >"$work/epp.out" 2>&1 &
 pids+=($!)
 epp_port=$(wait_line "$work/epp.out" 'ext_proc on port [0-9]+' | grep -Eo '[0-9]+$')
 
@@ -54,6 +89,7 @@ taskset -c 0 "$BENCH" --serve-echo >"$work/echo.out" 2>&1 &
 pids+=($!)
 echo_port=$(wait_line "$work/echo.out" 'echo on port [0-9]+' | grep -Eo '[0-9]+$')
 
-echo "sluice epp with ${#sims[@]} endpoints on core 0; client on core 1"
+echo "sluice epp ${EPP_FLAGS[*]} with ${#sims[@]} endpoints scraped every $SCRAPE, on core 0;" \
+  "client ${CLIENT_FLAGS[*]} on core 1"
 taskset -c 1 "$BENCH" --target "127.0.0.1:$epp_port" --peer "127.0.0.1:$echo_port" \
-  --rates "$RATES" --seconds "$SECONDS_PER_RATE" --body-bytes "$BODY"
+  --rates "$RATES" --seconds "$SECONDS_PER_RATE" --body-bytes "$BODY" "${CLIENT_FLAGS[@]}"

@@ -20,3 +20,5 @@ endif()
 # ext_proc (src/extproc): protobuf messages and the gRPC server, generated from our .proto files.
 find_package(Protobuf REQUIRED)
 find_package(gRPC CONFIG REQUIRED)
+# HTTP/2 for the ext_proc server (docs/adr/0003): gRPC framing on Sluice's own event loops.
+pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2)

@@ -36,6 +36,14 @@ Runner add_epp_command(CLI::App& app) {
   cmd->add_option("--pool", options->pool,
                   "the InferencePool this EPP picks for: every request goes to its endpoints "
                   "(default: each request to the pool of its model, as the gateway routes)");
+  cmd->add_option("--workers", options->workers,
+                  "threads serving ext_proc and /metrics (Envoy's connections are spread over "
+                  "them)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--busy-poll", options->busy_poll,
+                "workers poll for requests instead of sleeping: the lowest latency, for a whole "
+                "core per worker (give the EPP dedicated CPUs)");
   cmd->add_option("--grpc-port", *grpc_port, "ext_proc gRPC port (0 picks a free one)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));

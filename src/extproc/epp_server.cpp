@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "extproc/epp_metrics.h"
+#include "extproc/grpc_h2_server.h"
 #include "extproc/grpc_services.h"
 #include "extproc/routing_picker.h"
 #include "metrics/exposition.h"
@@ -27,8 +28,8 @@ bool ready(const routing::RoutingTable& table) {
   return false;
 }
 
-std::unique_ptr<grpc::Server> start_grpc(const std::string& host, std::uint16_t port,
-                                         grpc::Service& service, int& bound) {
+std::unique_ptr<grpc::Server> start_health(const std::string& host, std::uint16_t port,
+                                           grpc::Service& service, int& bound) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(host + ":" + std::to_string(port), grpc::InsecureServerCredentials(),
                            &bound);
@@ -66,7 +67,6 @@ Status run_epp(EppOptions options) {
   RoutingPicker picker(table, pool);
   StreamLimits limits;
   limits.max_body_bytes = options.max_body_bytes;
-  ExternalProcessorService ext_proc(picker, limits);
   HealthService health(
       [&table](const std::string& service) -> std::optional<HealthService::ServingStatus> {
         using R = grpc::health::v1::HealthCheckResponse;
@@ -78,40 +78,46 @@ Status run_epp(EppOptions options) {
       });
 
   EppPorts bound;
-  int grpc_port = 0;
   int health_port = 0;
-  std::unique_ptr<grpc::Server> grpc_server =
-      start_grpc(options.host, options.ports.grpc, ext_proc, grpc_port);
   std::unique_ptr<grpc::Server> health_server =
-      grpc_server ? start_grpc(options.host, options.ports.health, health, health_port) : nullptr;
-  auto stop_all = [&] {
+      start_health(options.host, options.ports.health, health, health_port);
+  auto stop_health_and_table = [&] {
     health.stop();
-    const auto deadline = std::chrono::system_clock::now() + options.shutdown_grace;
-    if (grpc_server) grpc_server->Shutdown(deadline);
-    if (health_server) health_server->Shutdown(deadline);
+    if (health_server)
+      health_server->Shutdown(std::chrono::system_clock::now() + options.shutdown_grace);
     std::promise<void> stopped;
     table.stop([&stopped] { stopped.set_value(); });
     stopped.get_future().wait_for(std::chrono::seconds(5));
     control.stop();
   };
-  if (!grpc_server || grpc_port == 0 || !health_server || health_port == 0) {
-    stop_all();
-    return make_error(ErrorCode::kIo,
-                      "cannot listen on " + options.host + ":" +
-                          std::to_string(!grpc_server || grpc_port == 0 ? options.ports.grpc
-                                                                        : options.ports.health),
-                      !grpc_server || grpc_port == 0 ? "--grpc-port" : "--health-port");
+  if (!health_server || health_port == 0) {
+    stop_health_and_table();
+    return make_error(
+        ErrorCode::kIo,
+        "cannot listen on " + options.host + ":" + std::to_string(options.ports.health),
+        "--health-port");
   }
-  bound.grpc = static_cast<std::uint16_t>(grpc_port);
   bound.health = static_cast<std::uint16_t>(health_port);
 
-  net::WorkerPool workers(1);
+  net::WorkerPool workers(std::max<std::size_t>(1, options.workers));
+  workers.set_busy_poll(options.busy_poll);
+  GrpcH2Server ext_proc(workers, ext_proc_streams(picker, limits));
+  auto grpc_port = ext_proc.listen(options.host, options.ports.grpc);
+  if (!grpc_port.ok()) {
+    stop_health_and_table();
+    return make_error(grpc_port.error().code,
+                      "cannot listen on " + options.host + ":" +
+                          std::to_string(options.ports.grpc) + ": " + grpc_port.error().message,
+                      "--grpc-port");
+  }
+  bound.grpc = *grpc_port;
+
   net::Server metrics(
       workers,
       [&table, &picker, &ext_proc](net::Exchange& exchange) -> boost::asio::awaitable<void> {
         if (exchange.path() == "/metrics") {
           const std::string page =
-              render_epp_metrics(table, picker.counters(), ext_proc.streams_in_flight());
+              render_epp_metrics(table, picker.counters(), ext_proc.open_streams());
           co_await exchange.respond(net::http::status::ok, metrics::kTextContentType, page);
         } else if (exchange.path() == "/health") {
           co_await exchange.respond(net::http::status::ok, "application/json", "{}");
@@ -121,7 +127,7 @@ Status run_epp(EppOptions options) {
       });
   auto metrics_port = metrics.listen(options.host, options.ports.metrics);
   if (!metrics_port.ok()) {
-    stop_all();
+    stop_health_and_table();
     return make_error(metrics_port.error().code,
                       "cannot listen on " + options.host + ":" +
                           std::to_string(options.ports.metrics) + ": " +
@@ -132,14 +138,19 @@ Status run_epp(EppOptions options) {
   log::info("epp: ext_proc on {}:{}, health on {}, metrics on {}", options.host, bound.grpc,
             bound.health, bound.metrics);
   if (options.on_ready) options.on_ready(bound);
-  workers.on_shutdown_signal([&metrics, &workers] {
+  workers.on_shutdown_signal([&metrics, &ext_proc, &workers, &options] {
     log::info("epp: shutting down");
-    metrics.shutdown(std::chrono::seconds(1), [&workers] {
-      boost::asio::post(workers.context(0), [&workers] { workers.stop(); });
-    });
+    // Envoy gets a GOAWAY: its open streams finish, new ones go to another replica.
+    auto servers_left = std::make_shared<int>(2);
+    auto one_done = [servers_left, &workers] {
+      if (--*servers_left == 0) workers.stop();  // both callbacks run on worker 0
+    };
+    ext_proc.shutdown(options.shutdown_grace, one_done);
+    metrics.shutdown(std::chrono::seconds(1),
+                     [&workers, one_done] { boost::asio::post(workers.context(0), one_done); });
   });
   workers.run();
-  stop_all();
+  stop_health_and_table();
   log::info("epp: stopped");
   return {};
 }

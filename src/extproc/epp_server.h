@@ -32,6 +32,10 @@ struct EppOptions {
   /// gateway routes.
   std::string pool;
   EppPorts ports{9002, 9003, 9090};  ///< 0 = any free port (reported to on_ready)
+  /// Threads serving ext_proc and /metrics (Envoy's connections are spread over them).
+  std::size_t workers = 1;
+  /// Workers poll instead of sleeping (net::WorkerPool::set_busy_poll): a whole core each.
+  bool busy_poll = false;
   Duration discovery_wait = std::chrono::seconds(5);
   std::size_t max_body_bytes = 16u << 20;
   Duration shutdown_grace = std::chrono::seconds(5);

@@ -8,68 +8,38 @@ namespace sluice::extproc {
 
 namespace {
 
-/// One ext_proc stream: read a message, hand it to the StreamProcessor, write its answers one by
-/// one, then read the next. Deletes itself when gRPC is done with the stream.
-class StreamReactor final
-    : public grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse> {
+/// One ext_proc stream: each message parsed and handed to the StreamProcessor, its answers framed
+/// in order; the RPC ends after an ImmediateResponse or when Envoy closes its side.
+class ExtProcStream final : public GrpcStream {
  public:
-  StreamReactor(Picker& picker, StreamLimits limits, std::atomic<std::int64_t>& open)
-      : processor_(picker, limits), open_(open) {
-    open_.fetch_add(1, std::memory_order_relaxed);
-    StartRead(&in_);
-  }
+  ExtProcStream(Picker& picker, StreamLimits limits) : processor_(picker, limits) {}
 
-  void OnReadDone(bool ok) override {
-    if (!ok) {  // Envoy closed its side (or the stream broke)
-      Finish(grpc::Status::OK);
-      return;
+  std::optional<GrpcStatus> on_message(std::string_view message, std::string& out) override {
+    if (!in_.ParseFromArray(message.data(), static_cast<int>(message.size())))
+      return GrpcStatus{GrpcCode::kInvalidArgument, "cannot parse a ProcessingRequest"};
+    responses_.clear();
+    if (!processor_.on_message(in_, responses_)) {
+      return GrpcStatus{GrpcCode::kInvalidArgument,
+                        "ext_proc message out of order or empty (headers must come first)"};
     }
-    out_.clear();
-    next_ = 0;
-    if (!processor_.on_message(in_, out_)) {
-      Finish({grpc::StatusCode::INVALID_ARGUMENT,
-              "ext_proc message out of order or empty (headers must come first)"});
-      return;
-    }
-    write_next();
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) {
-      Finish({grpc::StatusCode::CANCELLED, "Envoy went away"});
-      return;
-    }
-    write_next();
-  }
-
-  void OnDone() override {
-    open_.fetch_sub(1, std::memory_order_relaxed);
-    delete this;  // a routed request still open is reported cancelled
+    for (const pb::ProcessingResponse& response : responses_) append_grpc_frame(out, response);
+    if (processor_.done()) return GrpcStatus{};
+    return std::nullopt;
   }
 
  private:
-  void write_next() {
-    if (next_ < out_.size()) {
-      StartWrite(&out_[next_++]);
-    } else if (processor_.done()) {
-      Finish(grpc::Status::OK);
-    } else {
-      StartRead(&in_);
-    }
-  }
-
   StreamProcessor processor_;
-  std::atomic<std::int64_t>& open_;
   pb::ProcessingRequest in_;
-  std::vector<pb::ProcessingResponse> out_;
-  std::size_t next_ = 0;
+  std::vector<pb::ProcessingResponse> responses_;
 };
 
 }  // namespace
 
-grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse>*
-ExternalProcessorService::Process(grpc::CallbackServerContext*) {
-  return new StreamReactor(picker_, limits_, open_);
+GrpcStreamFactory ext_proc_streams(Picker& picker, StreamLimits limits) {
+  return [&picker, limits](std::string_view path) -> std::unique_ptr<GrpcStream> {
+    if (path != kExtProcMethod) return nullptr;
+    return std::make_unique<ExtProcStream>(picker, limits);
+  };
 }
 
 grpc::Status HealthService::Check(grpc::ServerContext*,

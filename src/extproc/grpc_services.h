@@ -1,37 +1,25 @@
-// The two gRPC services of `sluice epp`. ext_proc uses gRPC's callback API: a stream is a reactor
-// whose callbacks run on gRPC's own threads, one message at a time (read, handle, write the
-// answers, then read the next), so no thread waits per stream and a stream's callbacks never
-// overlap. Health uses the synchronous API and answers from a function evaluated at each call.
+// The two gRPC services of `sluice epp`. ext_proc streams run on Sluice's own HTTP/2 server
+// (grpc_h2_server.h), each message handled on the connection's thread as it arrives. Health uses
+// gRPC C++'s synchronous API on its own port and answers from a function evaluated at each call.
 #pragma once
 
-#include "envoy/service/ext_proc/v3/external_processor.grpc.pb.h"
+#include "extproc/grpc_stream.h"
 #include "extproc/stream_processor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 #include <atomic>
-#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sluice::extproc {
 
-class ExternalProcessorService final : public pb::ExternalProcessor::CallbackService {
- public:
-  ExternalProcessorService(Picker& picker, StreamLimits limits)
-      : picker_(picker), limits_(limits) {}
+inline constexpr std::string_view kExtProcMethod =
+    "/envoy.service.ext_proc.v3.ExternalProcessor/Process";
 
-  grpc::ServerBidiReactor<pb::ProcessingRequest, pb::ProcessingResponse>* Process(
-      grpc::CallbackServerContext* context) override;
-
-  /// ext_proc streams open now (llm_d_epp_extproc_streams_inflight).
-  std::int64_t streams_in_flight() const { return open_.load(std::memory_order_relaxed); }
-
- private:
-  Picker& picker_;
-  StreamLimits limits_;
-  std::atomic<std::int64_t> open_{0};
-};
+/// The ext_proc Process method for GrpcH2Server; other paths are UNIMPLEMENTED.
+GrpcStreamFactory ext_proc_streams(Picker& picker, StreamLimits limits);
 
 class HealthService final : public grpc::health::v1::Health::Service {
  public:

@@ -128,7 +128,12 @@ bool parse_timestamp(std::string_view token, std::int64_t& out) {
 
 /// `# HELP name text`, `# TYPE name type`, or any other comment (ignored). As in Prometheus'
 /// parser, a bare `# HELP` / `# TYPE` without a name is just a comment.
-Status parse_comment(Cursor c, std::size_t line_no, PromSnapshot& snapshot) {
+bool wanted(std::span<const std::string_view> only, std::string_view name) {
+  return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+}
+
+Status parse_comment(Cursor c, std::size_t line_no, std::span<const std::string_view> only,
+                     PromSnapshot& snapshot) {
   ++c.pos;  // '#'
   c.skip_blanks();
   const std::string_view keyword = c.token();
@@ -156,7 +161,8 @@ Status parse_comment(Cursor c, std::size_t line_no, PromSnapshot& snapshot) {
   }
   for (const std::string_view known : kTypeNames) {
     if (iequals(type, known)) {
-      snapshot.types.insert_or_assign(std::string(name), std::string(known));
+      if (wanted(only, name))
+        snapshot.types.insert_or_assign(std::string(name), std::string(known));
       return {};
     }
   }
@@ -240,7 +246,9 @@ Status parse_labels(Cursor& c, std::size_t line_no, std::vector<LabelRef>& label
 }
 
 /// `name{labels} value [timestamp]`.
-Status parse_sample(Cursor c, std::size_t line_no, std::vector<LabelRef>& labels, PromSample& out) {
+/// Checks one sample line; fills `out` (and sets `kept`) only when its metric is wanted.
+Status parse_sample(Cursor c, std::size_t line_no, std::span<const std::string_view> only,
+                    std::vector<LabelRef>& labels, PromSample& out, bool& kept) {
   const std::string_view name = c.identifier(is_metric_start, is_metric_char);
   if (name.empty()) {
     return line_error(line_no, "expected a metric name");
@@ -290,6 +298,8 @@ Status parse_sample(Cursor c, std::size_t line_no, std::vector<LabelRef>& labels
     }
     size += labels[i].name.size() + labels[i].value.size() + 4;
   }
+  kept = wanted(only, name);
+  if (!kept) return {};  // checked, not stored: no allocation for the samples nobody reads
   out.name.assign(name);
   out.series.clear();
   out.series.reserve(size);
@@ -345,11 +355,14 @@ const PromSample* PromSnapshot::find(std::string_view series) const {
   return it != samples.end() && it->series == series ? &*it : nullptr;
 }
 
-Result<PromSnapshot> parse_prometheus_text(std::string_view text) {
+Result<PromSnapshot> parse_prometheus_text(std::string_view text,
+                                           std::span<const std::string_view> only) {
   PromSnapshot snapshot;
   // One sample per line at most; reserving avoids regrowth copies on pages of thousands of lines.
-  snapshot.samples.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) +
-                           1);
+  if (only.empty()) {
+    snapshot.samples.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) +
+                             1);
+  }
   std::vector<LabelRef> labels;
   std::size_t line_no = 0;
   std::size_t pos = 0;
@@ -372,16 +385,17 @@ Result<PromSnapshot> parse_prometheus_text(std::string_view text) {
     }
     Cursor cursor{line, 0};
     if (line.front() == '#') {
-      if (Status st = parse_comment(cursor, line_no, snapshot); !st.ok()) {
+      if (Status st = parse_comment(cursor, line_no, only, snapshot); !st.ok()) {
         return std::move(st).error();
       }
       continue;
     }
     PromSample sample;
-    if (Status st = parse_sample(cursor, line_no, labels, sample); !st.ok()) {
+    bool kept = false;
+    if (Status st = parse_sample(cursor, line_no, only, labels, sample, kept); !st.ok()) {
       return std::move(st).error();
     }
-    snapshot.samples.push_back(std::move(sample));
+    if (kept) snapshot.samples.push_back(std::move(sample));
   }
 
   sort_and_dedupe(snapshot.samples);

@@ -3,11 +3,11 @@
 #include "core/log.h"
 #include "net/asio.h"
 #include "net/connection.h"
+#include "net/listen.h"
 #include "net/server_state.h"
 
 #include <chrono>
 #include <exception>
-#include <sys/socket.h>
 #include <vector>
 
 namespace sluice::net {
@@ -58,48 +58,6 @@ asio::awaitable<void> accept_loop(std::shared_ptr<detail::ServerState> state, st
                        [connection](std::exception_ptr e) { log_exception(e, "connection"); }));
   }
   state->remove_acceptor(worker, &acceptor);
-}
-
-Result<tcp::endpoint> listen_endpoint(asio::io_context& context, const std::string& host,
-                                      std::uint16_t port) {
-  if (host.empty() || host == "*") return tcp::endpoint(tcp::v4(), port);
-  error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (!ec) return tcp::endpoint(address, port);
-  tcp::resolver resolver(context);
-  auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
-  if (ec || results.empty()) {
-    return make_error(ErrorCode::kInvalidArgument,
-                      "cannot resolve listen address '" + host + "': " + ec.message(), "host");
-  }
-  return results.begin()->endpoint();
-}
-
-// `share_port`: set SO_REUSEPORT so that every worker can bind the same port. A lone acceptor does
-// not set it, so that a second process asking for the same port fails instead of silently sharing.
-Result<tcp::acceptor> open_acceptor(asio::io_context& context, const tcp::endpoint& endpoint,
-                                    bool share_port, bool listen = true) {
-  tcp::acceptor acceptor(context);
-  error_code ec;
-  auto fail = [&](const char* step) -> Result<tcp::acceptor> {
-    return make_error(ErrorCode::kIo, std::string(step) + " " + endpoint.address().to_string() +
-                                          ":" + std::to_string(endpoint.port()) + ": " +
-                                          ec.message());
-  };
-  if (acceptor.open(endpoint.protocol(), ec); ec) return fail("open");
-  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec)
-    return fail("SO_REUSEADDR on");
-  // Every worker binds the same port; the kernel spreads incoming connections across them.
-  const int one = 1;
-  if (share_port &&
-      ::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
-    ec.assign(errno, boost::system::system_category());
-    return fail("SO_REUSEPORT on");
-  }
-  if (acceptor.bind(endpoint, ec); ec) return fail("bind");
-  if (!listen) return acceptor;
-  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) return fail("listen on");
-  return acceptor;
 }
 
 }  // namespace

@@ -19,6 +19,8 @@ constexpr std::string_view kVllmLora = "vllm:lora_requests_info";
 constexpr std::string_view kSglangWaiting = "sglang:num_queue_reqs";
 constexpr std::string_view kSglangRunning = "sglang:num_running_reqs";
 constexpr std::string_view kSglangKv = "sglang:token_usage";
+constexpr std::string_view kAllNames[] = {kVllmWaiting, kVllmRunning,   kVllmKv,        kVllmKvOld,
+                                          kVllmLora,    kSglangWaiting, kSglangRunning, kSglangKv};
 
 // Calls f(sample) for every sample of metric `name`. Samples are sorted by series and a series
 // starts with its name, so the family is a contiguous run found by binary search (other names
@@ -123,6 +125,8 @@ void extract_lora(const metrics::PromSnapshot& page, EndpointMetrics& out) {
 }
 
 }  // namespace
+
+std::span<const std::string_view> endpoint_metric_names() { return kAllNames; }
 
 EndpointMetrics extract_endpoint_metrics(const metrics::PromSnapshot& page) {
   EndpointMetrics out;

@@ -8,7 +8,9 @@
 #include "metrics/prometheus_text.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice::pool {
@@ -46,6 +48,9 @@ struct EndpointMetrics {
 
 /// Adapter lists longer than this are cut: a hostile page cannot make the snapshot grow unbounded.
 inline constexpr std::size_t kMaxAdaptersPerList = 256;
+
+/// The metric names extract_endpoint_metrics reads (for parse_prometheus_text's `only`).
+std::span<const std::string_view> endpoint_metric_names();
 
 /// Extracts the routing signals. Never fails: missing metrics are reported through `present`;
 /// NaN and negative values read as 0, counts saturate at UINT32_MAX, KV usage is clamped to 0..1.

@@ -159,7 +159,8 @@ asio::awaitable<void> scrape(std::shared_ptr<State> s, std::uint32_t i) {
     log::debug("pool: scrape {}: {}", ep.config->address, response.error().message);
   } else if (response->status != 200) {
     log::debug("pool: scrape {}: HTTP {}", ep.config->address, response->status);
-  } else if (auto page = metrics::parse_prometheus_text(response->body); !page.ok()) {
+  } else if (auto page = metrics::parse_prometheus_text(response->body, endpoint_metric_names());
+             !page.ok()) {
     log::debug("pool: scrape {}: {}", ep.config->address, page.error().message);
   } else {
     ep.metrics = extract_endpoint_metrics(*page);
@@ -198,6 +199,11 @@ asio::awaitable<void> run_endpoint(std::shared_ptr<State> s, std::uint32_t i) {
   LiveGuard live(*s);
   asio::steady_timer timer(s->executor);
   Endpoint& ep = s->endpoints[i];
+  // The first round runs at once everywhere (start-up waits for discovery); later rounds are
+  // spread over the interval, so that a pool's scrapes, and their parsing on this thread, do not
+  // all land in the same instant next to the requests a worker on the same core is serving.
+  Duration stagger = s->options.scrape_interval * static_cast<std::int64_t>(i) /
+                     static_cast<std::int64_t>(s->endpoints.size());
   while (!s->stopping) {
     const TimePoint start = SteadyClock::now();
     if (ep.health.healthy()) {
@@ -207,7 +213,8 @@ asio::awaitable<void> run_endpoint(std::shared_ptr<State> s, std::uint32_t i) {
       co_await probe(s, i);
     }
     if (s->stopping) break;
-    if (!co_await wait_until(*s, timer, start + s->options.scrape_interval)) break;
+    if (!co_await wait_until(*s, timer, start + s->options.scrape_interval + stagger)) break;
+    stagger = Duration::zero();
   }
 }
 

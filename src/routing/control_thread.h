@@ -14,10 +14,15 @@ namespace sluice::routing {
 
 namespace asio = boost::asio;
 
-/// The control thread: runs the endpoint pools' scraping and health checks.
+/// How much nicer than the rest of the process the control thread runs: when it shares a core with
+/// a worker, a request that arrives during a metrics scrape gets the core first.
+inline constexpr int kControlThreadNiceness = 5;
+
+/// The control thread ("sluice-control"): runs the endpoint pools' scraping and health checks, at
+/// a lower CPU priority than the workers (kControlThreadNiceness).
 class ControlThread {
  public:
-  ControlThread() : guard_(context_.get_executor()), thread_([this] { context_.run(); }) {}
+  ControlThread();
   ~ControlThread() { stop(); }
   asio::any_io_executor executor() { return context_.get_executor(); }
   void stop() {

@@ -1,0 +1,38 @@
+// What the HTTP/2 gRPC server (grpc_h2_server.h) asks of one RPC: a bidirectional stream of
+// serialized messages. All calls for one stream come from the thread of its connection, one at a
+// time, so an implementation needs no lock.
+#pragma once
+
+#include "extproc/grpc_wire.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice::extproc {
+
+class GrpcStream {
+ public:
+  virtual ~GrpcStream() = default;
+  /// One whole request message. Responses are appended to `out` already framed
+  /// (append_grpc_frame). A status ends the RPC once `out` is sent; nullopt keeps it open.
+  virtual std::optional<GrpcStatus> on_message(std::string_view message, std::string& out) = 0;
+  /// The client closed its side: the status to end the RPC with.
+  virtual GrpcStatus on_half_close() { return {}; }
+};
+
+/// Creates the RPC for a request's :path ("/package.Service/Method"); nullptr answers
+/// UNIMPLEMENTED. Called from every worker thread at once.
+using GrpcStreamFactory = std::function<std::unique_ptr<GrpcStream>(std::string_view path)>;
+
+struct GrpcServerLimits {
+  std::size_t max_message_bytes = 4u << 20;     ///< gRPC's own default receive limit
+  std::uint32_t max_concurrent_streams = 1024;  ///< per connection (SETTINGS and enforced)
+  /// Receive windows: large enough that a 100 KiB prompt never waits for a WINDOW_UPDATE.
+  std::int32_t stream_window_bytes = 1 << 20;
+  std::int32_t connection_window_bytes = 16 << 20;
+};
+
+}  // namespace sluice::extproc
