@@ -25,9 +25,10 @@ std::string number(double v) {
 
 }  // namespace
 
-std::string render_epp_metrics(const routing::RoutingTable& table, const PickerCounters& c,
+std::string render_epp_metrics(const routing::RoutingTable& table, const RoutingPicker& picker,
                                std::int64_t streams_in_flight) {
   std::string out;
+  const PickerCounters& c = picker.counters();
   header(out, "sluice_epp_requests_total", "counter",
          "Requests the Endpoint Picker decided, by result.");
   auto result = [&out](const char* name, const std::atomic<std::uint64_t>& v) {
@@ -45,6 +46,7 @@ std::string render_epp_metrics(const routing::RoutingTable& table, const PickerC
          std::to_string(c.finished.load(std::memory_order_relaxed)) + "\n";
   out += "sluice_epp_streams_finished_total{how=\"cancelled\"} " +
          std::to_string(c.cancelled.load(std::memory_order_relaxed)) + "\n";
+  picker.request_metrics().render(out);
   header(out, "llm_d_epp_extproc_streams_inflight", "gauge", "ext_proc streams open now.");
   out += "llm_d_epp_extproc_streams_inflight " + std::to_string(streams_in_flight) + "\n";
 

@@ -116,8 +116,7 @@ Status run_epp(EppOptions options) {
       workers,
       [&table, &picker, &ext_proc](net::Exchange& exchange) -> boost::asio::awaitable<void> {
         if (exchange.path() == "/metrics") {
-          const std::string page =
-              render_epp_metrics(table, picker.counters(), ext_proc.open_streams());
+          const std::string page = render_epp_metrics(table, picker, ext_proc.open_streams());
           co_await exchange.respond(net::http::status::ok, metrics::kTextContentType, page);
         } else if (exchange.path() == "/health") {
           co_await exchange.respond(net::http::status::ok, "application/json", "{}");

@@ -48,6 +48,7 @@ struct PickResult {
   std::string dropped_reason;
   /// Opaque to the stream; given back to Picker::finish().
   std::uint64_t ticket = 0;
+  std::uint32_t series = 0;
 };
 
 /// How a routed request ended, reported once per routed request.
@@ -55,6 +56,7 @@ struct RequestOutcome {
   std::string served;  ///< the endpoint that served it (from Envoy's metadata), else the primary
   int status = 0;      ///< upstream HTTP status (0 if no response came back)
   bool stream = false;
+  std::chrono::nanoseconds duration{0};          ///< from the routing decision to the end
   std::optional<std::chrono::nanoseconds> ttft;  ///< first response body byte, for streams
   std::optional<std::uint64_t> prompt_tokens;
   std::optional<std::uint64_t> completion_tokens;

@@ -76,11 +76,14 @@ PickResult RoutingPicker::pick(const PickRequest& request) {
     for (const scheduling::EndpointView& e : router.healthy(pool)) {
       if (allowed(request, e)) eligible.push_back(&e);
     }
+    out.series = request_metrics_.series("", "");
+    request_metrics_.count_request(out.series);
     if (eligible.empty()) {
       out.status = 503;
       out.error_body = openai::error_body(503, "no eligible endpoint");
       out.dropped_reason = "rejected-no-endpoints";
       counters_.rejected_no_endpoint.fetch_add(1, std::memory_order_relaxed);
+      request_metrics_.count_error(out.series, out.status);
       return out;
     }
     const scheduling::EndpointView& e = *eligible[router.random() % eligible.size()];
@@ -102,7 +105,11 @@ PickResult RoutingPicker::pick(const PickRequest& request) {
     input.max_ranked =
         static_cast<std::size_t>(std::max(table_.config().gateway.max_retries, 0)) + 1;
     routing::RouteDecision d = routing::decide(table_, router, input);
+    out.series =
+        request_metrics_.series(d.model, d.target_model.empty() ? d.model : d.target_model);
+    request_metrics_.count_request(out.series);
     if (d.rejection != routing::Rejection::kNone) {
+      request_metrics_.count_error(out.series, d.status);
       out.status = d.status;
       out.error_body = std::move(d.error_body);
       out.dropped_reason = std::string(d.dropped_reason);
@@ -139,6 +146,11 @@ void RoutingPicker::finish(const PickResult& pick, const RequestOutcome& outcome
   route.in_flight[endpoint].value.fetch_sub(1, std::memory_order_relaxed);
   (outcome.cancelled ? counters_.cancelled : counters_.finished)
       .fetch_add(1, std::memory_order_relaxed);
+  if (outcome.status >= 400) request_metrics_.count_error(pick.series, outcome.status);
+  if (!outcome.cancelled) {
+    request_metrics_.observe(pick.series, {outcome.duration, outcome.ttft, outcome.prompt_tokens,
+                                           outcome.completion_tokens});
+  }
   // Only the endpoint that served can be judged; Envoy's retries hide connect failures.
   if (outcome.served != pick.endpoints.front() || outcome.status == 0) return;
   if (outcome.status < 500) {

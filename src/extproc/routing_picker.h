@@ -5,6 +5,7 @@
 // so no lock is taken per request.
 #pragma once
 
+#include "extproc/epp_request_metrics.h"
 #include "extproc/picker.h"
 #include "routing/routing_table.h"
 
@@ -34,11 +35,13 @@ class RoutingPicker final : public Picker {
   void finish(const PickResult& pick, const RequestOutcome& outcome) override;
 
   const PickerCounters& counters() const { return counters_; }
+  const EppRequestMetrics& request_metrics() const { return request_metrics_; }
 
  private:
   routing::RoutingTable& table_;
   std::optional<std::uint32_t> pool_;
   PickerCounters counters_;
+  EppRequestMetrics request_metrics_;
 };
 
 }  // namespace sluice::extproc

@@ -253,6 +253,7 @@ void StreamProcessor::finish(bool cancelled) {
   if (!routed_ || finished_) return;
   finished_ = true;
   outcome_.cancelled = cancelled;
+  outcome_.duration = std::chrono::steady_clock::now() - routed_at_;
   if (!outcome_.stream) outcome_.ttft.reset();
   outcome_.prompt_tokens = usage_.prompt_tokens();
   outcome_.completion_tokens = usage_.completion_tokens();

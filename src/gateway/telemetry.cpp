@@ -2,8 +2,7 @@
 
 #include "core/hash.h"
 #include "metrics/buckets.h"
-
-#include <simdjson.h>
+#include "metrics/label_value.h"
 
 #include <algorithm>
 #include <array>
@@ -82,25 +81,6 @@ std::string_view GatewayTelemetry::status_label(std::uint32_t slot) {
 
 std::uint32_t GatewayTelemetry::status_slots() { return kStatusSlots; }
 
-void GatewayTelemetry::append_label_value(std::string& out, std::string_view value) {
-  const bool valid = simdjson::validate_utf8(value.data(), value.size());
-  for (const char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out.push_back(!valid && static_cast<unsigned char>(c) >= 0x80 ? '?' : c);
-    }
-  }
-}
-
 std::size_t GatewayTelemetry::StringHash::operator()(std::string_view s) const {
   return static_cast<std::size_t>(hash64(s));
 }
@@ -110,7 +90,7 @@ namespace {
 std::string label(std::string_view name, std::string_view value) {
   std::string out(name);
   out += "=\"";
-  GatewayTelemetry::append_label_value(out, value);
+  metrics::append_label_value(out, value);
   out += '"';
   return out;
 }

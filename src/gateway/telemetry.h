@@ -150,10 +150,6 @@ class GatewayTelemetry {
     render(out, RenderInputs{pools, {}, std::nullopt});
   }
 
-  /// Appends `value` escaped for a label value (backslash, quote, newline; invalid UTF-8 bytes
-  /// become '?', since a page with invalid UTF-8 is rejected whole).
-  static void append_label_value(std::string& out, std::string_view value);
-
   /// The summed value of a counter slot or histogram count, for tests and the dashboard.
   std::uint64_t requests_total(std::uint32_t model, int status) const;
 

@@ -1,6 +1,7 @@
 // GatewayTelemetry::render(): the Prometheus text page. Not on the request path (it runs once per
 // scrape), so it favours clarity, but still appends into one caller-owned string.
 #include "gateway/telemetry.h"
+#include "metrics/label_value.h"
 
 #include <algorithm>
 #include <charconv>
@@ -205,7 +206,7 @@ void GatewayTelemetry::render_endpoints(std::string& out, const RenderInputs& in
       }
       std::string labels = pool_labels_[p];
       labels += ",endpoint=\"";
-      append_label_value(labels, state.address());
+      metrics::append_label_value(labels, state.address());
       labels += '"';
       rows.push_back(Row{&state, std::move(labels)});
     }

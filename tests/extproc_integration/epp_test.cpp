@@ -371,6 +371,13 @@ TEST(EppIntegration, MetricsUseTheReferenceEppNamesForPoolState) {
   EXPECT_EQ(page.find("llm_d_epp_extproc_streams_inflight 0\n"), std::string::npos)
       << "the open stream is counted: " << page;
   EXPECT_NE(page.find("sluice_epp_requests_total{result=\"routed\"} "), std::string::npos);
+  // Earlier tests routed chats for model m: the per-request families carry them.
+  EXPECT_NE(page.find("llm_d_epp_request_total{model_name=\"m\",target_model_name=\"m\"} "),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("llm_d_epp_request_duration_seconds_count{model_name=\"m\","),
+            std::string::npos)
+      << page;
 }
 
 TEST(EppIntegration, PoolScopesEveryRequestToOneInferencePool) {

@@ -59,6 +59,26 @@ class ChildProcess {
     }
   }
 
+  /// Sends `sig` (the process keeps running until it decides to exit).
+  void signal(int sig) {
+    if (pid_ > 0) kill(pid_, sig);
+  }
+
+  /// Waits for the process to exit; its exit code, or -1 if it is still running at `timeout` (or
+  /// died of a signal).
+  int wait_exit(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      usleep(10'000);
+    }
+    return -1;
+  }
+
   void stop() {
     if (pid_ <= 0) return;
     kill(pid_, SIGTERM);

@@ -1,5 +1,7 @@
 #include "metrics/prometheus_text.h"
 
+#include "metrics/label_value.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -262,6 +264,32 @@ TEST(PrometheusText, ParsesTheSimulatorsMetricsPage) {
   EXPECT_GT(count->value, 0);                  // the fixture was saved after a few requests
   EXPECT_EQ(s.find("vllm:time_to_first_token_seconds_count{engine=\"0\",model_name=\"m\"}")->name,
             "vllm:time_to_first_token_seconds_count");
+}
+
+TEST(LabelValue, EscapesQuotesBackslashesNewlinesAndReplacesInvalidUtf8) {
+  std::string escaped;
+  append_label_value(escaped, "a\xff\"b\\\n");
+  EXPECT_EQ(escaped, "a?\\\"b\\\\\\n");
+  escaped.clear();
+  append_label_value(escaped, "caf\xc3\xa9");  // valid UTF-8 stays
+  EXPECT_EQ(escaped, "caf\xc3\xa9");
+}
+
+TEST(PrometheusText, OnlyKeepsTheNamedMetricsButStillChecksEveryLine) {
+  const std::string page =
+      "# TYPE a gauge\n# TYPE b counter\na{x=\"1\"} 1\nb 2\na{x=\"2\"} 3\nc 4\n";
+  const std::string_view only[] = {"a"};
+  auto parsed = parse_prometheus_text(page, only);
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->samples.size(), 2U);
+  EXPECT_EQ(parsed->samples[0].series, "a{x=\"1\"}");
+  EXPECT_EQ(parsed->samples[1].value, 3);
+  EXPECT_EQ(parsed->types.size(), 1U);
+  EXPECT_EQ(parsed->types.at("a"), "gauge");
+  // A broken line of a metric nobody reads still rejects the page, as without the filter.
+  auto broken = parse_prometheus_text(page + "b{y=} 1\n", only);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("line 7"), std::string::npos) << broken.error().message;
 }
 
 }  // namespace

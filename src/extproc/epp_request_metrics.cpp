@@ -1,0 +1,209 @@
+#include "extproc/epp_request_metrics.h"
+
+#include "metrics/buckets.h"
+#include "metrics/label_value.h"
+
+#include <cstdio>
+
+namespace sluice::extproc {
+namespace {
+
+/// The error_code label values counted on their own; anything else is "other".
+constexpr std::array<int, 9> kErrorCodes = {400, 404, 408, 413, 429, 500, 502, 503, 504};
+
+std::atomic<std::uint64_t> next_instance_id{1};
+
+class Histogram {
+ public:
+  explicit Histogram(const std::vector<double>& bounds)
+      : bounds_(bounds), buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds.size())) {}
+
+  void observe(double v) {
+    for (std::size_t i = 0; i < bounds_.size(); ++i) {
+      if (v <= bounds_[i]) {
+        buckets_[i].fetch_add(1, std::memory_order_relaxed);
+        break;
+      }
+    }
+    count_.fetch_add(1, std::memory_order_relaxed);
+    sum_.fetch_add(v, std::memory_order_relaxed);
+  }
+
+  /// Cumulative buckets, +Inf, _sum and _count; `labels` ends with a comma or is empty.
+  void render(std::string& out, const std::string& name, const std::string& labels) const {
+    const std::uint64_t count = count_.load(std::memory_order_relaxed);
+    if (count == 0) return;
+    std::uint64_t cumulative = 0;
+    char le[32];
+    for (std::size_t i = 0; i < bounds_.size(); ++i) {
+      cumulative += buckets_[i].load(std::memory_order_relaxed);
+      std::snprintf(le, sizeof le, "%g", bounds_[i]);
+      out += name + "_bucket{" + labels + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+    }
+    out += name + "_bucket{" + labels + "le=\"+Inf\"} " + std::to_string(count) + "\n";
+    char sum[32];
+    std::snprintf(sum, sizeof sum, "%.9g", sum_.load(std::memory_order_relaxed));
+    const std::string plain = labels.empty() ? "" : "{" + labels.substr(0, labels.size() - 1) + "}";
+    out += name + "_sum" + plain + " " + sum + "\n";
+    out += name + "_count" + plain + " " + std::to_string(count) + "\n";
+  }
+
+ private:
+  const std::vector<double>& bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<double> sum_{0};
+};
+
+const std::vector<double>& token_buckets() {
+  static const std::vector<double> buckets = metrics::buckets_1_2_5(1'000'000);
+  return buckets;
+}
+
+std::string labels_of(std::string_view model, std::string_view target) {
+  std::string out = "model_name=\"";
+  metrics::append_label_value(out, model);
+  out += "\",target_model_name=\"";
+  metrics::append_label_value(out, target);
+  out += "\",";
+  return out;
+}
+
+}  // namespace
+
+struct EppRequestMetrics::Series {
+  Series(std::string_view model, std::string_view target)
+      : labels(labels_of(model, target)),
+        duration(metrics::request_latency_buckets()),
+        ttft(metrics::ttft_buckets()),
+        input_tokens(token_buckets()),
+        output_tokens(token_buckets()) {}
+
+  const std::string labels;  ///< `model_name="..",target_model_name="..",`
+  std::atomic<std::uint64_t> requests{0};
+  std::array<std::atomic<std::uint64_t>, kErrorCodes.size() + 1> errors{};  ///< last: other
+  Histogram duration;
+  Histogram ttft;
+  Histogram input_tokens;
+  Histogram output_tokens;
+};
+
+EppRequestMetrics::EppRequestMetrics() : id_(next_instance_id.fetch_add(1)) {
+  series_[kOther].store(new Series("other", "other"), std::memory_order_release);
+}
+
+EppRequestMetrics::~EppRequestMetrics() {
+  for (auto& s : series_) delete s.load(std::memory_order_acquire);
+}
+
+std::uint32_t EppRequestMetrics::series(std::string_view model, std::string_view target) {
+  struct Cache {
+    std::uint64_t owner = 0;
+    std::unordered_map<std::string, std::uint32_t> map;
+    std::string key;  ///< reused: no allocation per lookup once it is large enough
+  };
+  thread_local Cache cache;
+  if (cache.owner != id_) {
+    cache.map.clear();
+    cache.owner = id_;
+  }
+  cache.key.assign(model);
+  cache.key += '\0';
+  cache.key += target;
+  if (auto it = cache.map.find(cache.key); it != cache.map.end()) return it->second;
+  if (full_.load(std::memory_order_acquire)) return kOther;
+  const std::uint32_t index = register_series(cache.key, model, target);
+  if (index != kOther) cache.map.emplace(cache.key, index);
+  return index;
+}
+
+std::uint32_t EppRequestMetrics::register_series(const std::string& key, std::string_view model,
+                                                 std::string_view target) {
+  std::lock_guard<std::mutex> lock(registry_mutex_);
+  if (auto it = registry_.find(key); it != registry_.end()) return it->second;
+  const std::uint32_t index = used_.load(std::memory_order_relaxed);
+  if (index > kMaxSeries) {
+    full_.store(true, std::memory_order_release);
+    return kOther;
+  }
+  series_[index].store(new Series(model, target), std::memory_order_release);
+  used_.store(index + 1, std::memory_order_release);
+  registry_.emplace(key, index);
+  return index;
+}
+
+EppRequestMetrics::Series& EppRequestMetrics::at(std::uint32_t s) {
+  Series* series = s <= kMaxSeries ? series_[s].load(std::memory_order_acquire) : nullptr;
+  return series != nullptr ? *series : *series_[kOther].load(std::memory_order_relaxed);
+}
+
+void EppRequestMetrics::count_request(std::uint32_t s) {
+  at(s).requests.fetch_add(1, std::memory_order_relaxed);
+}
+
+void EppRequestMetrics::count_error(std::uint32_t s, int http_status) {
+  std::size_t slot = kErrorCodes.size();
+  for (std::size_t i = 0; i < kErrorCodes.size(); ++i) {
+    if (kErrorCodes[i] == http_status) slot = i;
+  }
+  at(s).errors[slot].fetch_add(1, std::memory_order_relaxed);
+}
+
+void EppRequestMetrics::observe(std::uint32_t s, const Finished& f) {
+  Series& series = at(s);
+  series.duration.observe(std::chrono::duration<double>(f.duration).count());
+  if (f.ttft) series.ttft.observe(std::chrono::duration<double>(*f.ttft).count());
+  if (f.input_tokens) series.input_tokens.observe(static_cast<double>(*f.input_tokens));
+  if (f.output_tokens) series.output_tokens.observe(static_cast<double>(*f.output_tokens));
+}
+
+void EppRequestMetrics::render(std::string& out) const {
+  const std::uint32_t used = used_.load(std::memory_order_acquire);
+  auto each = [&](auto&& f) {
+    for (std::uint32_t i = 0; i < used; ++i) f(*series_[i].load(std::memory_order_acquire));
+  };
+  auto header = [&out](const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  };
+  header("llm_d_epp_request_total", "counter", "Requests the Endpoint Picker decided.");
+  each([&](const Series& s) {
+    const std::uint64_t n = s.requests.load(std::memory_order_relaxed);
+    if (n > 0) {
+      out += "llm_d_epp_request_total{" + s.labels.substr(0, s.labels.size() - 1) + "} " +
+             std::to_string(n) + "\n";
+    }
+  });
+  header("llm_d_epp_request_error_total", "counter",
+         "Requests answered with an error, by HTTP status (the EPP's or the model server's).");
+  each([&](const Series& s) {
+    for (std::size_t i = 0; i < s.errors.size(); ++i) {
+      const std::uint64_t n = s.errors[i].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      const std::string code = i < kErrorCodes.size() ? std::to_string(kErrorCodes[i]) : "other";
+      out += "llm_d_epp_request_error_total{" + s.labels + "error_code=\"" + code + "\"} " +
+             std::to_string(n) + "\n";
+    }
+  });
+  header("llm_d_epp_request_duration_seconds", "histogram",
+         "From the routing decision to the end of the response.");
+  each([&](const Series& s) {
+    s.duration.render(out, "llm_d_epp_request_duration_seconds", s.labels);
+  });
+  header("llm_d_epp_request_ttft_seconds", "histogram",
+         "From the routing decision to the first response byte, streaming responses.");
+  each([&](const Series& s) {
+    s.ttft.render(out, "llm_d_epp_request_ttft_seconds", s.labels + "streaming=\"true\",");
+  });
+  header("llm_d_epp_request_input_tokens", "histogram",
+         "Prompt tokens, from the response's usage.");
+  each([&](const Series& s) {
+    s.input_tokens.render(out, "llm_d_epp_request_input_tokens", s.labels);
+  });
+  header("llm_d_epp_request_output_tokens", "histogram",
+         "Completion tokens, from the response's usage.");
+  each([&](const Series& s) {
+    s.output_tokens.render(out, "llm_d_epp_request_output_tokens", s.labels);
+  });
+}
+
+}  // namespace sluice::extproc
