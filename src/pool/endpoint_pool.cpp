@@ -199,9 +199,11 @@ asio::awaitable<void> run_endpoint(std::shared_ptr<State> s, std::uint32_t i) {
   LiveGuard live(*s);
   asio::steady_timer timer(s->executor);
   Endpoint& ep = s->endpoints[i];
-  // The first round runs at once everywhere (start-up waits for discovery); later rounds are
-  // spread over the interval, so that a pool's scrapes, and their parsing on this thread, do not
-  // all land in the same instant next to the requests a worker on the same core is serving.
+  // The first round runs at once everywhere (start-up waits for discovery); the second comes
+  // early by a share of the interval proportional to the endpoint's position, so that later
+  // rounds, and the parsing of their pages on this thread, are spread over the interval instead
+  // of landing together next to the requests a worker on the same core is serving. No gap
+  // between two rounds exceeds the interval, so metrics never get staler than without it.
   Duration stagger = s->options.scrape_interval * static_cast<std::int64_t>(i) /
                      static_cast<std::int64_t>(s->endpoints.size());
   while (!s->stopping) {
@@ -213,7 +215,8 @@ asio::awaitable<void> run_endpoint(std::shared_ptr<State> s, std::uint32_t i) {
       co_await probe(s, i);
     }
     if (s->stopping) break;
-    if (!co_await wait_until(*s, timer, start + s->options.scrape_interval + stagger)) break;
+    const Duration wait = stagger > Duration::zero() ? stagger : s->options.scrape_interval;
+    if (!co_await wait_until(*s, timer, start + wait)) break;
     stagger = Duration::zero();
   }
 }

@@ -68,14 +68,7 @@ RouteDecision decide(const RoutingTable& table, WorkerRouter& router, const Rout
                     "pool saturated", "rejected-saturated");
   }
 
-  std::span<const scheduling::EndpointView> candidates = router.healthy(pool);
-  std::vector<scheduling::EndpointView> subset;
-  if (input.eligible != nullptr) {
-    for (const scheduling::EndpointView& e : candidates) {
-      if ((*input.eligible)(e)) subset.push_back(e);
-    }
-    candidates = subset;
-  }
+  const std::span<const scheduling::EndpointView> candidates = router.healthy(pool);
   scheduling::Scheduler& scheduler = router.scheduler(pool);
   scheduling::SchedulingRequest request;
   request.model = d.target_model;
@@ -87,14 +80,15 @@ RouteDecision decide(const RoutingTable& table, WorkerRouter& router, const Rout
   request.size_estimate = input.body.size();
   const TimePoint start = SteadyClock::now();
   request.prefix_hashes = scheduler.hash_prompt(d.target_model, peek->prompt);
-  auto decision = scheduler.pick(request, candidates);
+  auto decision = scheduler.pick(request, candidates, input.eligible);
   d.scheduled = true;
   d.scheduling_seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
   if (!decision.ok()) {
     std::string why;
-    if (input.eligible != nullptr && candidates.empty()) {
+    if (input.eligible != nullptr &&
+        std::none_of(candidates.begin(), candidates.end(), *input.eligible)) {
       why = "no endpoint of pool `" + route.name + "` is in the request's candidate subset";
-    } else if (router.healthy(pool).empty()) {
+    } else if (candidates.empty()) {
       why = "no healthy endpoint in pool `" + route.name + "` for model `" + d.target_model + "`";
     } else {
       why = decision.error().message;

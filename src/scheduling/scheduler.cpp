@@ -44,7 +44,8 @@ std::span<const std::uint64_t> Scheduler::hash_prompt(std::string_view model,
 }
 
 Result<Decision> Scheduler::pick(const SchedulingRequest& request,
-                                 std::span<const EndpointView> endpoints) {
+                                 std::span<const EndpointView> endpoints,
+                                 const std::function<bool(const EndpointView&)>* eligible) {
   const Profile& profile = *profile_;
   // Stage timing: `lap(i)` charges the time since the previous lap to stage i.
   std::uint64_t last = 0;
@@ -62,10 +63,11 @@ Result<Decision> Scheduler::pick(const SchedulingRequest& request,
   std::size_t stage = 0;
   candidates_.clear();
   for (const EndpointView& e : endpoints) {
-    candidates_.push_back(&e);
+    if (eligible == nullptr || (*eligible)(e)) candidates_.push_back(&e);
   }
   if (candidates_.empty()) {
-    return make_error(ErrorCode::kUnavailable, "no endpoints in the pool");
+    return make_error(ErrorCode::kUnavailable,
+                      endpoints.empty() ? "no endpoints in the pool" : "no endpoint is eligible");
   }
   for (const ProfileFilter& f : profile.filters) {
     f.filter->filter(request, candidates_);

@@ -9,6 +9,7 @@
 #include "core/result.h"
 #include "scheduling/profile.h"
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -46,7 +47,10 @@ class Scheduler {
   /// Filters, scores and picks. kUnavailable when no endpoint survives the filters; the message
   /// names the model and the filter that removed the last candidates. When the profile scores
   /// prefixes, the primary is recorded in the PrefixIndex (see record()).
-  Result<Decision> pick(const SchedulingRequest& request, std::span<const EndpointView> endpoints);
+  /// `eligible`, when given, narrows `endpoints` first (an EPP's subset hint): the endpoints it
+  /// rejects are never candidates, without copying the rest.
+  Result<Decision> pick(const SchedulingRequest& request, std::span<const EndpointView> endpoints,
+                        const std::function<bool(const EndpointView&)>* eligible = nullptr);
 
   /// Records that `endpoint` received `hashes` (e.g. a fallback after the primary failed).
   void record(std::uint32_t endpoint, std::span<const std::uint64_t> hashes) {

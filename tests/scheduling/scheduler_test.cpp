@@ -55,6 +55,31 @@ TEST(SchedulerTest, RankedFallbacksSkipFilteredEndpoints) {
   EXPECT_EQ(d->ranked[1]->id, 1u);
 }
 
+TEST(SchedulerTest, AnEligibilityPredicateNarrowsTheCandidatesBeforeTheFilters) {
+  std::vector<EndpointView> eps = {endpoint(1), endpoint(2), endpoint(3)};
+  eps[0].waiting = 0;  // the best, but not eligible
+  eps[1].waiting = 5;
+  eps[2].waiting = 2;
+  Scheduler s(std::make_shared<const Profile>(default_profile()));
+  SchedulingRequest r;
+  r.model = "llama";
+  const std::function<bool(const EndpointView&)> not_first = [](const EndpointView& e) {
+    return e.id != 1;
+  };
+  auto d = s.pick(r, eps, &not_first);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->ranked[0]->id, 3u);
+  for (const EndpointView* e : d->ranked) EXPECT_NE(e->id, 1u);
+  auto unrestricted = s.pick(r, eps);
+  ASSERT_TRUE(unrestricted.ok());
+  EXPECT_EQ(unrestricted->ranked[0]->id, 1u);
+
+  const std::function<bool(const EndpointView&)> none = [](const EndpointView&) { return false; };
+  auto empty = s.pick(r, eps, &none);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message, "no endpoint is eligible");
+}
+
 TEST(SchedulerTest, NoEligibleEndpointIsUnavailableNamingFilterAndModel) {
   std::vector<EndpointView> eps = {endpoint(1)};
   Scheduler s(std::make_shared<const Profile>(default_profile()));
