@@ -22,11 +22,11 @@ std::string_view header_or_alias(const HeaderList& headers, std::string_view nam
   return {};
 }
 
-/// This thread's WorkerRouter for `table` (gRPC reuses its threads, so this is built once each).
+/// This thread's WorkerRouter for `table`, built the first time the thread picks for it. Keyed by
+/// the table's id, not its address: a table built where a destroyed one was gets its own routers.
 routing::WorkerRouter& thread_router(const routing::RoutingTable& table) {
-  thread_local std::map<const routing::RoutingTable*, std::unique_ptr<routing::WorkerRouter>>
-      routers;
-  auto& slot = routers[&table];
+  thread_local std::map<std::uint64_t, std::unique_ptr<routing::WorkerRouter>> routers;
+  auto& slot = routers[table.id()];
   if (!slot) {
     const std::uint64_t seed = std::hash<std::thread::id>{}(std::this_thread::get_id());
     slot = std::make_unique<routing::WorkerRouter>(table, seed ^ 0xE99);

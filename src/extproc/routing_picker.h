@@ -1,8 +1,8 @@
 // The Picker `sluice epp` uses: the gateway's routing core (routing::decide over the same
 // RoutingTable, pools and scheduling profiles), so that the EPP and `sluice gateway` choose the
-// same endpoint for the same state and request. gRPC runs each stream on one of its threads;
-// every thread gets its own WorkerRouter (scheduler, RNG, prefix index) the first time it picks,
-// so no lock is taken per request.
+// same endpoint for the same state and request. Each stream runs on the worker thread of its
+// connection; every thread gets its own WorkerRouter (scheduler, RNG, prefix index) the first
+// time it picks, so no lock is taken per request.
 #pragma once
 
 #include "extproc/epp_request_metrics.h"

@@ -3,6 +3,7 @@
 #include "scheduling/registry.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace sluice::routing {
 namespace {
@@ -70,6 +71,11 @@ Result<std::shared_ptr<const scheduling::Profile>> profile_for(const config::Gat
                       profile.error().field);
   }
   return std::make_shared<const scheduling::Profile>(std::move(*profile));
+}
+
+std::uint64_t RoutingTable::next_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
 }
 
 Result<std::unique_ptr<RoutingTable>> RoutingTable::create(

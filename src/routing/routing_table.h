@@ -79,8 +79,13 @@ class RoutingTable {
   std::vector<PoolRoute>& pools() { return pools_; }
   const std::vector<PoolRoute>& pools() const { return pools_; }
   const config::GatewayConfig& config() const { return *config_; }
+  /// Unique in the process, never reused (unlike an address): a key for per-thread state.
+  std::uint64_t id() const { return id_; }
 
  private:
+  static std::uint64_t next_id();
+
+  const std::uint64_t id_ = next_id();
   std::shared_ptr<const config::GatewayConfig> config_;
   std::vector<PoolRoute> pools_;
   StringMap<ModelInfo> models_;

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -238,6 +239,15 @@ class RoutingTableTest : public ::testing::Test {
   asio::io_context context_;
   std::unique_ptr<RoutingTable> table_;
 };
+
+TEST_F(RoutingTableTest, EveryTableHasItsOwnIdEvenAtAReusedAddress) {
+  std::set<std::uint64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto table = try_build(std::string(kTwoPools));  // built, destroyed, built again
+    ASSERT_TRUE(table.ok());
+    EXPECT_TRUE(ids.insert((*table)->id()).second) << "id " << (*table)->id() << " reused";
+  }
+}
 
 TEST_F(RoutingTableTest, ModelRoutesPickTheirPoolAndUnknownModelsTheDefault) {
   const RoutingTable& t = build(std::string(kTwoPools));
