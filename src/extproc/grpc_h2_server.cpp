@@ -46,7 +46,7 @@ struct GrpcH2Server::State : std::enable_shared_from_this<GrpcH2Server::State> {
       auto connection = std::make_shared<detail::H2Connection>(std::move(socket), self->shared);
       std::erase_if(worker.connections, [](const auto& c) { return c.expired(); });
       worker.connections.push_back(connection);
-      connection->start();
+      connection->start(self->shared.limits.handshake_timeout);
       self->accept(w);
     });
   }

@@ -5,6 +5,8 @@
 
 #include "extproc/grpc_wire.h"
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +35,8 @@ struct GrpcServerLimits {
   /// Receive windows: large enough that a 100 KiB prompt never waits for a WINDOW_UPDATE.
   std::int32_t stream_window_bytes = 1 << 20;
   std::int32_t connection_window_bytes = 16 << 20;
+  /// A connection that has not sent HTTP/2's preface by then is closed.
+  std::chrono::milliseconds handshake_timeout{10'000};
 };
 
 }  // namespace sluice::extproc

@@ -153,7 +153,7 @@ struct Callbacks {
 };
 
 H2Connection::H2Connection(asio::ip::tcp::socket socket, Shared& shared)
-    : socket_(std::move(socket)), shared_(shared) {
+    : socket_(std::move(socket)), shared_(shared), handshake_timer_(socket_.get_executor()) {
   shared_.open_connections.fetch_add(1, std::memory_order_relaxed);
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
@@ -173,7 +173,15 @@ H2Connection::~H2Connection() {
   shared_.open_connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void H2Connection::start() {
+void H2Connection::start(std::chrono::milliseconds handshake_timeout) {
+  handshake_timer_.expires_after(handshake_timeout);
+  handshake_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    // The preface ("PRI * HTTP/2.0...", 24 bytes) is all a client must send to be an HTTP/2 peer.
+    if (!ec && self->bytes_received_ < 24) {
+      log::debug("epp: closing a connection that sent no HTTP/2 preface");
+      self->close();
+    }
+  });
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, shared_.limits.max_concurrent_streams},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE,
@@ -199,6 +207,7 @@ void H2Connection::close() {
   closed_ = true;
   boost::system::error_code ignored;
   socket_.close(ignored);
+  handshake_timer_.cancel();
   streams_.clear();  // nghttp2 calls nothing more: no read or write is started after this
 }
 

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,8 +38,10 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   H2Connection(const H2Connection&) = delete;
   H2Connection& operator=(const H2Connection&) = delete;
 
-  /// Sends the server's SETTINGS and starts reading.
-  void start();
+  /// Sends the server's SETTINGS and starts reading. A client that has not sent HTTP/2's
+  /// connection preface within `handshake_timeout` is disconnected (a slow or idle stranger must
+  /// not hold a connection forever).
+  void start(std::chrono::milliseconds handshake_timeout);
   /// GOAWAY: streams already started finish, new ones are refused; the connection closes when the
   /// last one ends.
   void drain();
@@ -65,6 +68,8 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   nghttp2_session* session_ = nullptr;
   std::unordered_map<std::int32_t, std::unique_ptr<Stream>> streams_;
   std::array<char, 16384> read_buffer_;
+  std::size_t bytes_received_ = 0;
+  asio::steady_timer handshake_timer_;
   std::string pending_;  ///< produced by nghttp2, not yet handed to the kernel
   std::string writing_;  ///< owned by the asynchronous write in flight
   bool write_in_flight_ = false;
