@@ -56,3 +56,12 @@ test('epp --help explains the ports', () => {
   assert.match(r.stdout, /--health-port.*9003/s);
   assert.match(r.stdout, /--metrics-port.*9090/s);
 });
+
+test('epp --workers must be at least 1, and --help explains --busy-poll', () => {
+  const r = runSluice(['epp', '--endpoint', 'http://127.0.0.1:1', '--workers', '0']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--workers/);
+  const help = runSluice(['epp', '--help']);
+  assert.match(help.stdout, /--busy-poll.*dedicated CPUs/s);
+  assert.match(help.stdout, /--workers.*1/s);
+});
