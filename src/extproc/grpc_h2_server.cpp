@@ -24,9 +24,11 @@ struct GrpcH2Server::State : std::enable_shared_from_this<GrpcH2Server::State> {
   };
 
   State(net::WorkerPool& workers_pool, GrpcStreamFactory factory, GrpcServerLimits limits)
-      : pool(workers_pool), workers(workers_pool.size()) {
-    shared.factory = std::move(factory);
-    shared.limits = limits;
+      : pool(workers_pool),
+        shared(std::make_shared<detail::H2Connection::Shared>()),
+        workers(workers_pool.size()) {
+    shared->factory = std::move(factory);
+    shared->limits = limits;
   }
 
   void accept(std::size_t w) {
@@ -46,7 +48,7 @@ struct GrpcH2Server::State : std::enable_shared_from_this<GrpcH2Server::State> {
       auto connection = std::make_shared<detail::H2Connection>(std::move(socket), self->shared);
       std::erase_if(worker.connections, [](const auto& c) { return c.expired(); });
       worker.connections.push_back(connection);
-      connection->start(self->shared.limits.handshake_timeout);
+      connection->start(self->shared->limits.handshake_timeout);
       self->accept(w);
     });
   }
@@ -59,7 +61,7 @@ struct GrpcH2Server::State : std::enable_shared_from_this<GrpcH2Server::State> {
   }
 
   net::WorkerPool& pool;
-  detail::H2Connection::Shared shared;
+  std::shared_ptr<detail::H2Connection::Shared> shared;
   std::vector<Worker> workers;
 };
 
@@ -73,7 +75,7 @@ struct GrpcH2Server::ShutdownWatch : std::enable_shared_from_this<GrpcH2Server::
         on_done(std::move(then)) {}
 
   void check() {
-    if (state->shared.open_connections.load(std::memory_order_relaxed) > 0 &&
+    if (state->shared->open_connections.load(std::memory_order_relaxed) > 0 &&
         std::chrono::steady_clock::now() < deadline) {
       timer.expires_after(kShutdownPoll);
       timer.async_wait(
@@ -142,11 +144,11 @@ void GrpcH2Server::shutdown(Duration grace, std::function<void()> on_done) {
 }
 
 std::int64_t GrpcH2Server::open_streams() const {
-  return state_->shared.open_streams.load(std::memory_order_relaxed);
+  return state_->shared->open_streams.load(std::memory_order_relaxed);
 }
 
 std::int64_t GrpcH2Server::open_connections() const {
-  return state_->shared.open_connections.load(std::memory_order_relaxed);
+  return state_->shared->open_connections.load(std::memory_order_relaxed);
 }
 
 }  // namespace sluice::extproc

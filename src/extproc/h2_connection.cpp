@@ -71,13 +71,13 @@ struct Callbacks {
   static int begin_headers(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
     H2Connection& c = self(user_data);
-    if (c.streams_.size() >= c.shared_.limits.max_concurrent_streams) {
+    if (c.streams_.size() >= c.shared_->limits.max_concurrent_streams) {
       nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
                                 NGHTTP2_REFUSED_STREAM);
       return 0;
     }
-    auto s = std::make_unique<H2Connection::Stream>(c.shared_.limits.max_message_bytes,
-                                                    c.shared_.open_streams);
+    auto s = std::make_unique<H2Connection::Stream>(c.shared_->limits.max_message_bytes,
+                                                    c.shared_->open_streams);
     nghttp2_session_set_stream_user_data(session, frame->hd.stream_id, s.get());
     c.streams_.emplace(frame->hd.stream_id, std::move(s));
     return 0;
@@ -152,9 +152,11 @@ struct Callbacks {
   }
 };
 
-H2Connection::H2Connection(asio::ip::tcp::socket socket, Shared& shared)
-    : socket_(std::move(socket)), shared_(shared), handshake_timer_(socket_.get_executor()) {
-  shared_.open_connections.fetch_add(1, std::memory_order_relaxed);
+H2Connection::H2Connection(asio::ip::tcp::socket socket, std::shared_ptr<Shared> shared)
+    : socket_(std::move(socket)),
+      shared_(std::move(shared)),
+      handshake_timer_(socket_.get_executor()) {
+  shared_->open_connections.fetch_add(1, std::memory_order_relaxed);
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
   nghttp2_session_callbacks_set_send_callback(callbacks, &Callbacks::send);
@@ -170,7 +172,7 @@ H2Connection::H2Connection(asio::ip::tcp::socket socket, Shared& shared)
 H2Connection::~H2Connection() {
   streams_.clear();
   nghttp2_session_del(session_);
-  shared_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  shared_->open_connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void H2Connection::start(std::chrono::milliseconds handshake_timeout) {
@@ -183,13 +185,13 @@ void H2Connection::start(std::chrono::milliseconds handshake_timeout) {
     }
   });
   const nghttp2_settings_entry settings[] = {
-      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, shared_.limits.max_concurrent_streams},
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, shared_->limits.max_concurrent_streams},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE,
-       static_cast<std::uint32_t>(shared_.limits.stream_window_bytes)},
+       static_cast<std::uint32_t>(shared_->limits.stream_window_bytes)},
   };
   nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
   nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0,
-                                        shared_.limits.connection_window_bytes);
+                                        shared_->limits.connection_window_bytes);
   flush();
   read();
 }
@@ -284,7 +286,7 @@ void H2Connection::on_request_headers_done(std::int32_t id, Stream& s) {
     s.response_started = s.trailers_sent = true;
     return;
   }
-  s.rpc = shared_.factory(s.path);
+  s.rpc = shared_->factory(s.path);
   if (!s.rpc) end_stream(id, s, {GrpcCode::kUnimplemented, "unknown method " + s.path});
 }
 
@@ -308,10 +310,10 @@ void H2Connection::on_data(std::int32_t id, Stream& s, std::string_view bytes) {
                     "compressed messages are not supported: send them uncompressed (identity)"});
         return;
       case GrpcFrameReader::Next::kTooLarge:
-        end_stream(
-            id, s,
-            {GrpcCode::kResourceExhausted,
-             "message larger than " + std::to_string(shared_.limits.max_message_bytes) + " bytes"});
+        end_stream(id, s,
+                   {GrpcCode::kResourceExhausted,
+                    "message larger than " + std::to_string(shared_->limits.max_message_bytes) +
+                        " bytes"});
         return;
     }
   }

@@ -33,7 +33,9 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
     std::atomic<std::int64_t> open_connections{0};
   };
 
-  H2Connection(asio::ip::tcp::socket socket, Shared& shared);
+  /// `shared` is co-owned: a connection can outlive its server by the handlers the io_context
+  /// still holds when it is torn down.
+  H2Connection(asio::ip::tcp::socket socket, std::shared_ptr<Shared> shared);
   ~H2Connection();
   H2Connection(const H2Connection&) = delete;
   H2Connection& operator=(const H2Connection&) = delete;
@@ -64,7 +66,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   void send(std::int32_t id, Stream& s);
 
   asio::ip::tcp::socket socket_;
-  Shared& shared_;
+  std::shared_ptr<Shared> shared_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<std::int32_t, std::unique_ptr<Stream>> streams_;
   std::array<char, 16384> read_buffer_;
