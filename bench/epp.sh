@@ -2,7 +2,7 @@
 # Macro benchmark of `sluice epp`: ext_proc round trip at the client (headers + body in, header
 # response + body echo out) with scheduling over 16 simulated endpoints, at fixed open-loop rates,
 # next to an echo ext_proc server on gRPC C++ (the peer: what gRPC's own server costs for the same
-# messages with no routing at all).
+# messages with no routing at all) and a plain TCP echo of the same bytes (the machine's floor).
 #
 #   bench/epp.sh [--rates 500,1000,2000,4000,8000] [--seconds 3] [--body-bytes 4096]
 #                [--scrape-interval 50ms] [--busy-poll] [--spin]
@@ -13,8 +13,8 @@
 # --spin             the client polls instead of sleeping, so its own wake-ups stay out of the
 #                    measurement (both servers are measured the same way)
 #
-# The EPP and the echo peer each run on core 0 (taskset), the client on core 1, the simulator
-# wherever the kernel puts it.
+# The EPP, the echo peer and the TCP echo each run on core 0 (taskset), the client on core 1, the
+# simulator wherever the kernel puts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=500,1000,2000,4000,8000
@@ -89,7 +89,12 @@ taskset -c 0 "$BENCH" --serve-echo >"$work/echo.out" 2>&1 &
 pids+=($!)
 echo_port=$(wait_line "$work/echo.out" 'echo on port [0-9]+' | grep -Eo '[0-9]+$')
 
+taskset -c 0 "$BENCH" --serve-tcp-echo >"$work/tcp.out" 2>&1 &
+pids+=($!)
+tcp_port=$(wait_line "$work/tcp.out" 'tcp echo on port [0-9]+' | grep -Eo '[0-9]+$')
+
 echo "sluice epp ${EPP_FLAGS[*]} with ${#sims[@]} endpoints scraped every $SCRAPE, on core 0;" \
   "client ${CLIENT_FLAGS[*]} on core 1"
 taskset -c 1 "$BENCH" --target "127.0.0.1:$epp_port" --peer "127.0.0.1:$echo_port" \
+  --floor "127.0.0.1:$tcp_port" \
   --rates "$RATES" --seconds "$SECONDS_PER_RATE" --body-bytes "$BODY" "${CLIENT_FLAGS[@]}"

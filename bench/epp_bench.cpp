@@ -7,8 +7,9 @@
 // (epp_echo_peer.h), measured by the same client in the same run.
 //
 //   epp_bench --serve-echo                       prints "echo on port N", serves until killed
-//   epp_bench --target HOST:PORT [--peer HOST:PORT] [--rates 500,1000,...] [--seconds 3]
-//             [--body-bytes 4096]
+//   epp_bench --serve-tcp-echo                   prints "tcp echo on port N" (the floor)
+//   epp_bench --target HOST:PORT [--peer HOST:PORT] [--floor HOST:PORT] [--rates 500,1000,...]
+//             [--seconds 3] [--body-bytes 4096] [--spin]
 // bench/epp.sh runs the servers on one core and this client on the other.
 #include "envoy/service/ext_proc/v3/external_processor.pb.h"
 #include "epp_echo_peer.h"
@@ -30,6 +31,7 @@
 #include <string>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 #include <unordered_map>
 #include <vector>
@@ -76,6 +78,46 @@ struct Stats {
   std::size_t failed = 0;
 };
 
+/// A TCP connection to IPv4:PORT, with Nagle off and non-blocking.
+int connect_to(const std::string& target) {
+  const std::size_t colon = target.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  if (colon == std::string::npos ||
+      inet_pton(AF_INET, target.substr(0, colon).c_str(), &addr.sin_addr) != 1)
+    throw std::runtime_error("--target wants IPv4:PORT, got " + target);
+  addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(target.substr(colon + 1))));
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    throw std::runtime_error("cannot connect to " + target + ": " + std::strerror(errno));
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
+/// Waits until `fd` is readable (or writable, with `want_write`) or `until`; false on error.
+bool wait_for(int fd, bool want_write, Clock::time_point until, bool spin, bool& readable) {
+  pollfd pfd{fd, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0)), 0};
+  const auto wait =
+      spin ? Clock::duration::zero() : std::max(Clock::duration::zero(), until - Clock::now());
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+  timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  if (::ppoll(&pfd, 1, &ts, nullptr) < 0 && errno != EINTR) return false;
+  readable = (pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+  return true;
+}
+
+/// Writes what the kernel takes of `pending` now; false on a broken connection.
+bool write_some(int fd, std::string& pending) {
+  while (!pending.empty()) {
+    const ssize_t n = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL);
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    pending.erase(0, static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
 /// One request's stream: sends its messages, reads the answers until the last body chunk, then
 /// closes its side (END_STREAM) as Envoy does when the HTTP request is done.
 struct Stream {
@@ -89,21 +131,7 @@ struct Stream {
 
 class H2Client {
  public:
-  H2Client(const std::string& target, Stats& stats) : stats_(stats) {
-    const std::size_t colon = target.rfind(':');
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(target.substr(colon + 1))));
-    if (colon == std::string::npos ||
-        inet_pton(AF_INET, target.substr(0, colon).c_str(), &addr.sin_addr) != 1)
-      throw std::runtime_error("--target wants IPv4:PORT, got " + target);
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-      throw std::runtime_error("cannot connect to " + target + ": " + std::strerror(errno));
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
-
+  H2Client(const std::string& target, Stats& stats) : stats_(stats), fd_(connect_to(target)) {
     nghttp2_session_callbacks* callbacks = nullptr;
     nghttp2_session_callbacks_new(&callbacks);
     nghttp2_session_callbacks_set_send_callback(callbacks, &H2Client::on_send);
@@ -153,14 +181,10 @@ class H2Client {
   /// False when the connection is gone.
   bool pump(Clock::time_point until, bool spin) {
     if (nghttp2_session_send(session_) != 0) return false;
-    if (!write_pending()) return false;
-    pollfd pfd{fd_, static_cast<short>(POLLIN | (pending_.empty() ? 0 : POLLOUT)), 0};
-    const auto wait =
-        spin ? Clock::duration::zero() : std::max(Clock::duration::zero(), until - Clock::now());
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
-    timespec ts{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-    if (::ppoll(&pfd, 1, &ts, nullptr) < 0 && errno != EINTR) return false;
-    if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR))) return true;
+    if (!write_some(fd_, pending_)) return false;
+    bool readable = false;
+    if (!wait_for(fd_, !pending_.empty(), until, spin, readable)) return false;
+    if (!readable) return true;
     char buffer[65536];
     for (;;) {
       const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
@@ -177,15 +201,6 @@ class H2Client {
     return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name)),
             reinterpret_cast<std::uint8_t*>(const_cast<char*>(value)), std::strlen(name),
             std::strlen(value), NGHTTP2_NV_FLAG_NONE};
-  }
-
-  bool write_pending() {
-    while (!pending_.empty()) {
-      const ssize_t n = ::send(fd_, pending_.data(), pending_.size(), MSG_NOSIGNAL);
-      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-      pending_.erase(0, static_cast<std::size_t>(n));
-    }
-    return true;
   }
 
   static H2Client& self(void* user_data) { return *static_cast<H2Client*>(user_data); }
@@ -245,11 +260,91 @@ class H2Client {
   }
 
   Stats& stats_;
-  int fd_ = -1;
+  int fd_;
   nghttp2_session* session_ = nullptr;
   std::string pending_;
   std::unordered_map<std::int32_t, std::unique_ptr<Stream>> streams_;
 };
+
+/// The floor: the same bytes over plain TCP to an echo server (no HTTP/2, no gRPC, no work):
+/// what this machine's loopback and scheduler cost for one round trip of this size.
+class TcpEchoClient {
+ public:
+  TcpEchoClient(const std::string& target, Stats& stats) : stats_(stats), fd_(connect_to(target)) {}
+  ~TcpEchoClient() { ::close(fd_); }
+  TcpEchoClient(const TcpEchoClient&) = delete;
+  TcpEchoClient& operator=(const TcpEchoClient&) = delete;
+
+  void submit(Clock::time_point due, const std::string& payload) {
+    size_ = payload.size();
+    pending_ += payload;
+    in_flight_.push_back(due);
+  }
+  std::size_t open() const { return in_flight_.size() - done_; }
+
+  bool pump(Clock::time_point until, bool spin) {
+    if (!write_some(fd_, pending_)) return false;
+    bool readable = false;
+    if (!wait_for(fd_, !pending_.empty(), until, spin, readable)) return false;
+    if (!readable) return true;
+    char buffer[65536];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return false;
+      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+      received_ += static_cast<std::size_t>(n);
+      while (received_ >= size_ && done_ < in_flight_.size()) {  // echoes come back in order
+        received_ -= size_;
+        stats_.latencies_us.push_back(
+            std::chrono::duration<double, std::micro>(Clock::now() - in_flight_[done_++]).count());
+      }
+    }
+  }
+
+ private:
+  Stats& stats_;
+  int fd_;
+  std::string pending_;
+  std::vector<Clock::time_point> in_flight_;
+  std::size_t done_ = 0;
+  std::size_t size_ = 1;
+  std::size_t received_ = 0;
+};
+
+/// Echoes every byte back, one thread per connection; prints "tcp echo on port N".
+int serve_tcp_echo() {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  socklen_t length = sizeof addr;
+  if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listener, 16) != 0 ||
+      ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+    std::perror("tcp echo");
+    return 1;
+  }
+  std::printf("tcp echo on port %d\n", ntohs(addr.sin_port));
+  std::fflush(stdout);
+  for (;;) {
+    const int fd = ::accept(listener, nullptr, nullptr);
+    if (fd < 0) continue;
+    std::thread([fd] {
+      const int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      char buffer[65536];
+      ssize_t n = 0;
+      while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+        for (ssize_t sent = 0; sent < n;) {
+          const ssize_t w = ::send(fd, buffer + sent, static_cast<std::size_t>(n - sent), 0);
+          if (w <= 0) break;
+          sent += w;
+        }
+      }
+      ::close(fd);
+    }).detach();
+  }
+}
 
 struct Result {
   double achieved = 0;
@@ -259,10 +354,11 @@ struct Result {
   std::size_t failed = 0;
 };
 
+template <typename Client>
 Result run_rate(const std::string& target, double rate, double seconds, const std::string& messages,
                 bool spin) {
   Stats stats;
-  H2Client client(target, stats);
+  Client client(target, stats);
   // One request first: connection set-up is not part of a request's latency.
   client.submit(Clock::now(), messages);
   while (client.open() > 0 && client.pump(Clock::now() + std::chrono::milliseconds(100), false)) {
@@ -301,6 +397,7 @@ Result run_rate(const std::string& target, double rate, double seconds, const st
 int main(int argc, char** argv) {
   std::string target;
   std::string peer;
+  std::string floor;
   std::vector<double> rates = {500, 1000, 2000, 4000, 8000};
   double seconds = 3;
   std::size_t body_bytes = 4096;
@@ -310,6 +407,10 @@ int main(int argc, char** argv) {
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
     if (a == "--serve-echo") {
       return serve_echo_peer();
+    } else if (a == "--serve-tcp-echo") {
+      return serve_tcp_echo();
+    } else if (a == "--floor") {
+      floor = next();
     } else if (a == "--target") {
       target = next();
     } else if (a == "--peer") {
@@ -342,17 +443,23 @@ int main(int argc, char** argv) {
   const std::string messages = request_messages(chat_body(body_bytes));
   std::printf("ext_proc round trip, %zu-byte body, one HTTP/2 connection, %.0f s per rate\n",
               body_bytes, seconds);
-  std::printf("%8s | %9s %7s %7s %8s %6s | %9s %7s %7s %8s | %6s\n", "rate/s", "sluice/s", "p50",
-              "p99", "p99.9", "failed", "peer/s", "p50", "p99", "p99.9", "p99 x");
+  std::printf("%7s | %8s %6s %6s %7s %5s | %8s %6s %6s %7s | %6s | %6s %6s\n", "rate/s", "sluice/s",
+              "p50", "p99", "p99.9", "fail", "peer/s", "p50", "p99", "p99.9", "p99 x", "tcp50",
+              "tcp99");
   for (double rate : rates) {
-    const Result s = run_rate(target, rate, seconds, messages, spin);
+    const Result s = run_rate<H2Client>(target, rate, seconds, messages, spin);
     Result e;
-    if (!peer.empty()) e = run_rate(peer, rate, seconds, messages, spin);
-    std::printf("%8.0f | %9.0f %7.0f %7.0f %8.0f %6zu | %9.0f %7.0f %7.0f %8.0f | %6.2f\n", rate,
-                s.achieved, s.p50, s.p99, s.p999, s.failed, e.achieved, e.p50, e.p99, e.p999,
-                e.p99 > 0 ? s.p99 / e.p99 : 0.0);
+    if (!peer.empty()) e = run_rate<H2Client>(peer, rate, seconds, messages, spin);
+    Result f;
+    if (!floor.empty()) f = run_rate<TcpEchoClient>(floor, rate, seconds, messages, spin);
+    std::printf(
+        "%7.0f | %8.0f %6.0f %6.0f %7.0f %5zu | %8.0f %6.0f %6.0f %7.0f | %6.2f | %6.0f %6.0f\n",
+        rate, s.achieved, s.p50, s.p99, s.p999, s.failed, e.achieved, e.p50, e.p99, e.p999,
+        e.p99 > 0 ? s.p99 / e.p99 : 0.0, f.p50, f.p99);
     std::fflush(stdout);
   }
-  std::printf("latencies in microseconds, from when each request was due\n");
+  std::printf(
+      "latencies in microseconds, from when each request was due; tcp50/tcp99: the same bytes\n"
+      "echoed over plain TCP (the machine's floor for one round trip)\n");
   return 0;
 }

@@ -47,6 +47,9 @@ struct EndpointPool::State {
   std::vector<Endpoint> endpoints;
   std::vector<PassiveCounters> passive;
   std::atomic<std::shared_ptr<const PoolSnapshot>> current;
+  /// Bumped after every store to `current`: readers compare it (a plain atomic load) and touch
+  /// `current`, whose load takes libstdc++'s internal spin bit, only when it moved.
+  std::atomic<std::uint64_t> version{0};
   std::uint64_t generation = 0;
 
   // Executor-only from here on.
@@ -110,6 +113,7 @@ void publish(State& s) {
   }
   std::shared_ptr<const PoolSnapshot> published = std::move(snap);
   s.current.store(published, std::memory_order_release);
+  s.version.fetch_add(1, std::memory_order_release);
   if (s.options.on_publish) s.options.on_publish(*published);
 }
 
@@ -334,6 +338,10 @@ void EndpointPool::stop(std::function<void()> on_stopped) {
 
 std::shared_ptr<const PoolSnapshot> EndpointPool::snapshot() const {
   return state_->current.load(std::memory_order_acquire);
+}
+
+std::uint64_t EndpointPool::snapshot_version() const {
+  return state_->version.load(std::memory_order_acquire);
 }
 
 void EndpointPool::report_failure(std::uint32_t index) {

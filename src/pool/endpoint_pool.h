@@ -64,9 +64,13 @@ class EndpointPool {
   /// at once). Snapshots stop being published, the last one stays readable.
   void stop(std::function<void()> on_stopped = {});
 
-  /// The latest snapshot. Any thread; lock-free for the caller's purposes (libstdc++'s
-  /// atomic<shared_ptr> holds an internal spin bit for the refcount bump only).
+  /// The latest snapshot. Any thread. libstdc++'s atomic<shared_ptr> takes an internal spin bit
+  /// for the refcount bump: a reader on the same core as a preempted publisher spins until the
+  /// publisher runs again, so per-request readers check snapshot_version() first.
   std::shared_ptr<const PoolSnapshot> snapshot() const;
+  /// Changes after every publication (a plain atomic load, never waits): a reader holding the
+  /// snapshot of the version it last saw needs no new one while this is unchanged.
+  std::uint64_t snapshot_version() const;
 
   /// The gateway saw a proxy error from endpoint `index` (connect failure, reset, 5xx before the
   /// first byte, garbage). Any thread, lock-free. Out-of-range indexes are ignored.

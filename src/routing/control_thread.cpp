@@ -1,24 +1,14 @@
 #include "routing/control_thread.h"
 
-#include <cerrno>
 #include <chrono>
 #include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <thread>
-#include <unistd.h>
 
 namespace sluice::routing {
 
 ControlThread::ControlThread()
     : guard_(context_.get_executor()), thread_([this] {
         pthread_setname_np(pthread_self(), "sluice-control");
-        // Linux keeps a nice value per thread: this lowers the control thread only. Failing
-        // (a seccomp profile, say) costs latency under contention, nothing else.
-        const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-        errno = 0;
-        const int nice = ::getpriority(PRIO_PROCESS, tid);
-        if (errno == 0) ::setpriority(PRIO_PROCESS, tid, nice + kControlThreadNiceness);
         context_.run();
       }) {}
 

@@ -14,12 +14,10 @@ namespace sluice::routing {
 
 namespace asio = boost::asio;
 
-/// How much nicer than the rest of the process the control thread runs: when it shares a core with
-/// a worker, a request that arrives during a metrics scrape gets the core first.
-inline constexpr int kControlThreadNiceness = 5;
-
-/// The control thread ("sluice-control"): runs the endpoint pools' scraping and health checks, at
-/// a lower CPU priority than the workers (kControlThreadNiceness).
+/// The control thread ("sluice-control" in top -H): runs the endpoint pools' scraping and health
+/// checks. It keeps the workers' CPU priority on purpose: a nicer control thread preempted while
+/// publishing a snapshot makes a worker on its core spin on libstdc++'s atomic<shared_ptr> bit
+/// for whole time slices (30-90 ms stalls measured in bench/epp.sh).
 class ControlThread {
  public:
   ControlThread();

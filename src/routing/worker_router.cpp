@@ -37,8 +37,10 @@ WorkerRouter::WorkerRouter(const RoutingTable& table, std::uint64_t seed)
 std::span<const scheduling::EndpointView> WorkerRouter::endpoints(std::uint32_t pool) {
   PoolState& p = pools_[pool];
   const PoolRoute& route = table_.pools()[pool];
-  auto snapshot = route.endpoints->snapshot();
-  if (snapshot != p.snapshot) {
+  const std::uint64_t version = route.endpoints->snapshot_version();
+  if (version != p.version || !p.snapshot) {
+    p.version = version;  // read before the snapshot: a newer one only means one more reload
+    auto snapshot = route.endpoints->snapshot();
     p.views.clear();
     p.healthy.clear();
     p.parents.clear();

@@ -38,6 +38,7 @@ class WorkerRouter {
   struct PoolState {
     std::unique_ptr<scheduling::Scheduler> scheduler;
     std::shared_ptr<const pool::PoolSnapshot> snapshot;
+    std::uint64_t version = 0;  ///< EndpointPool::snapshot_version() when `snapshot` was loaded
     std::vector<scheduling::EndpointView> views;
     std::vector<scheduling::EndpointView> healthy;
     StringMap<std::string> parents;  ///< adapter -> base model, from the snapshot

@@ -161,6 +161,7 @@ TEST(EndpointPool, SnapshotFollowsThePageAndModelsAreDiscovered) {
   PoolRunner runner({a.config(), b.config()}, fast_options());
   ASSERT_TRUE(runner.pool);
   EXPECT_EQ(runner.pool->size(), 2U);
+  const std::uint64_t initial_version = runner.pool->snapshot_version();
   const auto initial = runner.pool->snapshot();
   ASSERT_NE(initial, nullptr);
   EXPECT_TRUE(initial->endpoints[0].stale);
@@ -170,6 +171,9 @@ TEST(EndpointPool, SnapshotFollowsThePageAndModelsAreDiscovered) {
            !s.endpoints[1].stale && s.endpoints[1].metrics.waiting == 8;
   });
   ASSERT_TRUE(first);
+  // Every publication moves the version, so readers that compare it see the new snapshot.
+  EXPECT_NE(runner.pool->snapshot_version(), initial_version);
+  EXPECT_NE(runner.pool->snapshot(), initial);
   const EndpointState& ea = first->endpoints[0];
   EXPECT_DOUBLE_EQ(ea.metrics.kv_cache_usage, 0.5);
   EXPECT_TRUE(ea.serves("m"));

@@ -2,29 +2,23 @@
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
+#include <array>
 #include <future>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include <pthread.h>
+#include <string>
 
 namespace sluice::routing {
 namespace {
 
-int this_thread_nice() {
-  errno = 0;
-  return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
-}
-
-TEST(ControlThread, RunsNicerThanTheThreadThatStartedIt) {
-  const int here = this_thread_nice();
+TEST(ControlThread, RunsPostedWorkOnItsOwnNamedThread) {
   ControlThread control;
-  std::promise<int> nice;
-  asio::post(control.executor(), [&nice] { nice.set_value(this_thread_nice()); });
-  const int there = nice.get_future().get();
-  // Nice values stop at 19: a test already running at 15 or more sees less than +5.
-  EXPECT_EQ(there, std::min(19, here + kControlThreadNiceness));
-  EXPECT_EQ(this_thread_nice(), here) << "the caller's own priority must not change";
+  std::promise<std::string> name;
+  asio::post(control.executor(), [&name] {
+    std::array<char, 32> buffer{};
+    pthread_getname_np(pthread_self(), buffer.data(), buffer.size());
+    name.set_value(buffer.data());
+  });
+  EXPECT_EQ(name.get_future().get(), "sluice-control");
 }
 
 }  // namespace
