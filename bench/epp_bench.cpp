@@ -118,6 +118,25 @@ bool write_some(int fd, std::string& pending) {
   return true;
 }
 
+/// One turn of a client's loop: writes what `pending` holds, waits for input until `until` (not
+/// at all with `spin`), and hands every byte read to `on_bytes` (false: a protocol error).
+/// False when the connection is gone.
+template <typename OnBytes>
+bool pump_socket(int fd, std::string& pending, Clock::time_point until, bool spin,
+                 OnBytes&& on_bytes) {
+  if (!write_some(fd, pending)) return false;
+  bool readable = false;
+  if (!wait_for(fd, !pending.empty(), until, spin, readable)) return false;
+  if (!readable) return true;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n == 0) return false;
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    if (!on_bytes(buffer, static_cast<std::size_t>(n))) return false;
+  }
+}
+
 /// One request's stream: sends its messages, reads the answers until the last body chunk, then
 /// closes its side (END_STREAM) as Envoy does when the HTTP request is done.
 struct Stream {
@@ -181,19 +200,10 @@ class H2Client {
   /// False when the connection is gone.
   bool pump(Clock::time_point until, bool spin) {
     if (nghttp2_session_send(session_) != 0) return false;
-    if (!write_some(fd_, pending_)) return false;
-    bool readable = false;
-    if (!wait_for(fd_, !pending_.empty(), until, spin, readable)) return false;
-    if (!readable) return true;
-    char buffer[65536];
-    for (;;) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n == 0) return false;
-      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-      if (nghttp2_session_mem_recv(session_, reinterpret_cast<std::uint8_t*>(buffer),
-                                   static_cast<std::size_t>(n)) < 0)
-        return false;
-    }
+    return pump_socket(fd_, pending_, until, spin, [this](const char* data, std::size_t n) {
+      return nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(data), n) >=
+             0;
+    });
   }
 
  private:
@@ -283,22 +293,15 @@ class TcpEchoClient {
   std::size_t open() const { return in_flight_.size() - done_; }
 
   bool pump(Clock::time_point until, bool spin) {
-    if (!write_some(fd_, pending_)) return false;
-    bool readable = false;
-    if (!wait_for(fd_, !pending_.empty(), until, spin, readable)) return false;
-    if (!readable) return true;
-    char buffer[65536];
-    for (;;) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n == 0) return false;
-      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-      received_ += static_cast<std::size_t>(n);
+    return pump_socket(fd_, pending_, until, spin, [this](const char*, std::size_t n) {
+      received_ += n;
       while (received_ >= size_ && done_ < in_flight_.size()) {  // echoes come back in order
         received_ -= size_;
         stats_.latencies_us.push_back(
             std::chrono::duration<double, std::micro>(Clock::now() - in_flight_[done_++]).count());
       }
-    }
+      return true;
+    });
   }
 
  private:

@@ -184,26 +184,29 @@ void EppRequestMetrics::render(std::string& out) const {
              std::to_string(n) + "\n";
     }
   });
-  header("llm_d_epp_request_duration_seconds", "histogram",
-         "From the routing decision to the end of the response.");
-  each([&](const Series& s) {
-    s.duration.render(out, "llm_d_epp_request_duration_seconds", s.labels);
-  });
-  header("llm_d_epp_request_ttft_seconds", "histogram",
-         "From the routing decision to the first response byte, streaming responses.");
-  each([&](const Series& s) {
-    s.ttft.render(out, "llm_d_epp_request_ttft_seconds", s.labels + "streaming=\"true\",");
-  });
-  header("llm_d_epp_request_input_tokens", "histogram",
-         "Prompt tokens, from the response's usage.");
-  each([&](const Series& s) {
-    s.input_tokens.render(out, "llm_d_epp_request_input_tokens", s.labels);
-  });
-  header("llm_d_epp_request_output_tokens", "histogram",
-         "Completion tokens, from the response's usage.");
-  each([&](const Series& s) {
-    s.output_tokens.render(out, "llm_d_epp_request_output_tokens", s.labels);
-  });
+  struct HistogramFamily {
+    const char* name;
+    const char* help;
+    const Histogram Series::*histogram;
+    const char* extra_labels;
+  };
+  static constexpr HistogramFamily kHistograms[] = {
+      {"llm_d_epp_request_duration_seconds",
+       "From the routing decision to the end of the response.", &Series::duration, ""},
+      {"llm_d_epp_request_ttft_seconds",
+       "From the routing decision to the first response byte, streaming responses.", &Series::ttft,
+       "streaming=\"true\","},
+      {"llm_d_epp_request_input_tokens", "Prompt tokens, from the response's usage.",
+       &Series::input_tokens, ""},
+      {"llm_d_epp_request_output_tokens", "Completion tokens, from the response's usage.",
+       &Series::output_tokens, ""},
+  };
+  for (const HistogramFamily& family : kHistograms) {
+    header(family.name, "histogram", family.help);
+    each([&](const Series& s) {
+      (s.*family.histogram).render(out, family.name, s.labels + family.extra_labels);
+    });
+  }
 }
 
 }  // namespace sluice::extproc
