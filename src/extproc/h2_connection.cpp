@@ -222,6 +222,7 @@ void H2Connection::read() {
       self->close();
       return;
     }
+    self->bytes_received_ += n;
     const ssize_t used = nghttp2_session_mem_recv(
         self->session_, reinterpret_cast<const std::uint8_t*>(self->read_buffer_.data()), n);
     if (used < 0) {

@@ -142,6 +142,21 @@ TEST_F(GrpcH2ServerTest, AConnectionThatNeverSpeaksHttp2IsClosedAfterTheHandshak
   ::close(fd);
 }
 
+TEST_F(GrpcH2ServerTest, AConnectionThatSpokeHttp2OutlivesTheHandshakeTimeout) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 5s);
+  auto stream = stub_->Process(&context);
+  pb::ProcessingResponse out;
+  ASSERT_TRUE(stream->Write(body("first")));
+  ASSERT_TRUE(stream->Read(&out));
+  std::this_thread::sleep_for(500ms);  // the fixture's handshake timeout is 200 ms
+  ASSERT_TRUE(stream->Write(body("later")));
+  ASSERT_TRUE(stream->Read(&out)) << "the connection was closed by the handshake timer";
+  EXPECT_EQ(out.request_body().response().body_mutation().body(), "later");
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
 TEST_F(GrpcH2ServerTest, ShutdownLetsTheOpenStreamFinishThenReportsDone) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + 5s);
