@@ -133,6 +133,9 @@ struct Callbacks {
     if (s.sent == s.out.size()) {
       s.out.clear();
       s.sent = 0;
+    } else if (s.sent >= 64 * 1024) {  // a slow reader: do not keep what was sent
+      s.out.erase(0, s.sent);
+      s.sent = 0;
     }
     if (s.out.empty() && s.status) {
       *flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
