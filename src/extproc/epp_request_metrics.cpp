@@ -3,6 +3,7 @@
 #include "metrics/buckets.h"
 #include "metrics/label_value.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace sluice::extproc {
@@ -40,12 +41,15 @@ class Histogram {
       std::snprintf(le, sizeof le, "%g", bounds_[i]);
       out += name + "_bucket{" + labels + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
     }
-    out += name + "_bucket{" + labels + "le=\"+Inf\"} " + std::to_string(count) + "\n";
+    // Observations landing while this runs may put the buckets ahead of the count read first:
+    // +Inf and _count take the larger, so the page stays monotonic.
+    const std::uint64_t total = std::max(count, cumulative);
+    out += name + "_bucket{" + labels + "le=\"+Inf\"} " + std::to_string(total) + "\n";
     char sum[32];
     std::snprintf(sum, sizeof sum, "%.9g", sum_.load(std::memory_order_relaxed));
     const std::string plain = labels.empty() ? "" : "{" + labels.substr(0, labels.size() - 1) + "}";
     out += name + "_sum" + plain + " " + sum + "\n";
-    out += name + "_count" + plain + " " + std::to_string(count) + "\n";
+    out += name + "_count" + plain + " " + std::to_string(total) + "\n";
   }
 
  private:
