@@ -64,6 +64,11 @@ const std::vector<double>& token_buckets() {
   return buckets;
 }
 
+const std::vector<double>& byte_buckets() {
+  static const std::vector<double> buckets = metrics::buckets_1_2_5(1'000'000'000);
+  return buckets;
+}
+
 std::string labels_of(std::string_view model, std::string_view target) {
   std::string out = "model_name=\"";
   metrics::append_label_value(out, model);
@@ -81,15 +86,20 @@ struct EppRequestMetrics::Series {
         duration(metrics::request_latency_buckets()),
         ttft(metrics::ttft_buckets()),
         input_tokens(token_buckets()),
-        output_tokens(token_buckets()) {}
+        output_tokens(token_buckets()),
+        request_size(byte_buckets()),
+        response_size(byte_buckets()) {}
 
   const std::string labels;  ///< `model_name="..",target_model_name="..",`
   std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::int64_t> running{0};
   std::array<std::atomic<std::uint64_t>, kErrorCodes.size() + 1> errors{};  ///< last: other
   Histogram duration;
   Histogram ttft;
   Histogram input_tokens;
   Histogram output_tokens;
+  Histogram request_size;
+  Histogram response_size;
 };
 
 EppRequestMetrics::EppRequestMetrics() : id_(next_instance_id.fetch_add(1)) {
@@ -145,6 +155,10 @@ void EppRequestMetrics::count_request(std::uint32_t s) {
   at(s).requests.fetch_add(1, std::memory_order_relaxed);
 }
 
+void EppRequestMetrics::add_running(std::uint32_t s, int delta) {
+  at(s).running.fetch_add(delta, std::memory_order_relaxed);
+}
+
 void EppRequestMetrics::count_error(std::uint32_t s, int http_status) {
   std::size_t slot = kErrorCodes.size();
   for (std::size_t i = 0; i < kErrorCodes.size(); ++i) {
@@ -159,6 +173,8 @@ void EppRequestMetrics::observe(std::uint32_t s, const Finished& f) {
   if (f.ttft) series.ttft.observe(std::chrono::duration<double>(*f.ttft).count());
   if (f.input_tokens) series.input_tokens.observe(static_cast<double>(*f.input_tokens));
   if (f.output_tokens) series.output_tokens.observe(static_cast<double>(*f.output_tokens));
+  series.request_size.observe(static_cast<double>(f.request_bytes));
+  series.response_size.observe(static_cast<double>(f.response_bytes));
 }
 
 void EppRequestMetrics::render(std::string& out) const {
@@ -188,6 +204,12 @@ void EppRequestMetrics::render(std::string& out) const {
              std::to_string(n) + "\n";
     }
   });
+  header("llm_d_epp_request_running", "gauge", "Routed requests whose response has not ended.");
+  each([&](const Series& s) {
+    if (s.requests.load(std::memory_order_relaxed) == 0) return;
+    out += "llm_d_epp_request_running{" + s.labels.substr(0, s.labels.size() - 1) + "} " +
+           std::to_string(s.running.load(std::memory_order_relaxed)) + "\n";
+  });
   struct HistogramFamily {
     const char* name;
     const char* help;
@@ -204,6 +226,9 @@ void EppRequestMetrics::render(std::string& out) const {
        &Series::input_tokens, ""},
       {"llm_d_epp_request_output_tokens", "Completion tokens, from the response's usage.",
        &Series::output_tokens, ""},
+      {"llm_d_epp_request_size_bytes", "Request body size, as the client sent it.",
+       &Series::request_size, ""},
+      {"llm_d_epp_response_size_bytes", "Response body size.", &Series::response_size, ""},
   };
   for (const HistogramFamily& family : kHistograms) {
     header(family.name, "histogram", family.help);

@@ -8,6 +8,8 @@
 //   llm_d_epp_request_ttft_seconds{streaming}       histogram, routed to first response byte
 //                                                   (streaming responses)
 //   llm_d_epp_request_input_tokens, _output_tokens  histograms, from the response's usage
+//   llm_d_epp_request_size_bytes, response_size_bytes histograms, bodies as they passed
+//   llm_d_epp_request_running                       gauge, routed and not finished
 // Buckets are vLLM's (metrics/buckets.h). At most kMaxSeries label pairs: later pairs count as
 // model_name="other" (clients choose model names; cardinality must not follow them).
 //
@@ -47,6 +49,8 @@ class EppRequestMetrics {
 
   /// A request was decided (routed or rejected).
   void count_request(std::uint32_t series);
+  /// A routed request starts (+1) or ends (-1): llm_d_epp_request_running.
+  void add_running(std::uint32_t series, int delta);
   /// An error answer: the EPP's rejection or the upstream's status (>= 400).
   void count_error(std::uint32_t series, int http_status);
 
@@ -55,6 +59,8 @@ class EppRequestMetrics {
     std::optional<std::chrono::nanoseconds> ttft;  ///< streaming responses only
     std::optional<std::uint64_t> input_tokens;
     std::optional<std::uint64_t> output_tokens;
+    std::uint64_t request_bytes = 0;
+    std::uint64_t response_bytes = 0;
   };
   void observe(std::uint32_t series, const Finished& finished);
 

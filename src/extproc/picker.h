@@ -57,6 +57,8 @@ struct RequestOutcome {
   int status = 0;      ///< upstream HTTP status (0 if no response came back)
   bool stream = false;
   std::chrono::nanoseconds duration{0};          ///< from the routing decision to the end
+  std::uint64_t request_bytes = 0;               ///< the request body as the client sent it
+  std::uint64_t response_bytes = 0;              ///< response body bytes seen on the way back
   std::optional<std::chrono::nanoseconds> ttft;  ///< first response body byte, for streams
   std::optional<std::uint64_t> prompt_tokens;
   std::optional<std::uint64_t> completion_tokens;

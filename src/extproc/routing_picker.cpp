@@ -135,6 +135,7 @@ PickResult RoutingPicker::pick(const PickRequest& request) {
   const auto endpoint = static_cast<std::uint32_t>(out.ticket);
   table_.pools()[pool].in_flight[endpoint].value.fetch_add(1, std::memory_order_relaxed);
   counters_.routed.fetch_add(1, std::memory_order_relaxed);
+  request_metrics_.add_running(out.series, 1);
   return out;
 }
 
@@ -146,10 +147,12 @@ void RoutingPicker::finish(const PickResult& pick, const RequestOutcome& outcome
   route.in_flight[endpoint].value.fetch_sub(1, std::memory_order_relaxed);
   (outcome.cancelled ? counters_.cancelled : counters_.finished)
       .fetch_add(1, std::memory_order_relaxed);
+  request_metrics_.add_running(pick.series, -1);
   if (outcome.status >= 400) request_metrics_.count_error(pick.series, outcome.status);
   if (!outcome.cancelled) {
-    request_metrics_.observe(pick.series, {outcome.duration, outcome.ttft, outcome.prompt_tokens,
-                                           outcome.completion_tokens});
+    request_metrics_.observe(
+        pick.series, {outcome.duration, outcome.ttft, outcome.prompt_tokens,
+                      outcome.completion_tokens, outcome.request_bytes, outcome.response_bytes});
   }
   // Only the endpoint that served can be judged; Envoy's retries hide connect failures.
   if (outcome.served != pick.endpoints.front() || outcome.status == 0) return;

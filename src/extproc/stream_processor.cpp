@@ -161,6 +161,7 @@ void StreamProcessor::route(bool has_body, bool body_ends_stream,
   }
   routed_ = true;
   routed_at_ = std::chrono::steady_clock::now();
+  outcome_.request_bytes = body_.size();
   outcome_.served = pick_.endpoints.front();
   std::string destination;
   for (const std::string& e : pick_.endpoints) {
@@ -224,6 +225,7 @@ void StreamProcessor::on_response_body(const pb::HttpBody& body,
     outcome_.ttft = std::chrono::steady_clock::now() - routed_at_;
   }
   usage_.feed(body.body());
+  outcome_.response_bytes += body.body().size();
   pb::StreamedBodyResponse* chunk = out.emplace_back()
                                         .mutable_response_body()
                                         ->mutable_response()

@@ -36,8 +36,11 @@ TEST(EppRequestMetrics, RequestsErrorsAndObservationsRenderUnderTheReferenceName
   m.count_request(plain);
   m.count_error(plain, 429);
   m.count_error(plain, 418);  // not one of the listed codes
-  m.observe(rewritten, {1500ms, 40ms, 12, 30});
-  m.observe(rewritten, {500ms, std::nullopt, std::nullopt, std::nullopt});
+  m.observe(rewritten, {1500ms, 40ms, 12, 30, 4096, 900});
+  m.observe(rewritten, {500ms, std::nullopt, std::nullopt, std::nullopt, 100, 50});
+  m.add_running(rewritten, 1);
+  m.add_running(rewritten, 1);
+  m.add_running(rewritten, -1);
 
   const auto page = parse(m);
   const std::string llama = R"(model_name="llama",target_model_name="llama-v2")";
@@ -56,6 +59,10 @@ TEST(EppRequestMetrics, RequestsErrorsAndObservationsRenderUnderTheReferenceName
             1);
   EXPECT_EQ(value(page, "llm_d_epp_request_input_tokens_sum{" + llama + "}"), 12);
   EXPECT_EQ(value(page, "llm_d_epp_request_output_tokens_count{" + llama + "}"), 1);
+  EXPECT_EQ(value(page, "llm_d_epp_request_running{" + llama + "}"), 1);
+  EXPECT_EQ(value(page, "llm_d_epp_request_size_bytes_sum{" + llama + "}"), 4196);
+  EXPECT_EQ(value(page, "llm_d_epp_request_size_bytes_bucket{le=\"5000\"," + llama + "}"), 2);
+  EXPECT_EQ(value(page, "llm_d_epp_response_size_bytes_bucket{le=\"500\"," + llama + "}"), 1);
   // A pair without observations has no histogram series.
   EXPECT_EQ(page.find("llm_d_epp_request_duration_seconds_count{" + qwen + "}"), nullptr);
 }

@@ -234,6 +234,9 @@ TEST(ExtprocStream, TheResponsePathIsEchoedAndMeasured) {
   EXPECT_EQ(o.prompt_tokens, std::optional<std::uint64_t>(7));
   EXPECT_EQ(o.completion_tokens, std::optional<std::uint64_t>(2));
   EXPECT_FALSE(o.cancelled);
+  EXPECT_EQ(o.request_bytes, 2u);  // "{}"
+  EXPECT_EQ(o.response_bytes, chunks[0].size() + chunks[1].size() + chunks[2].size());
+  EXPECT_GE(o.duration, *o.ttft);
 }
 
 TEST(ExtprocStream, AStreamThatEndsEarlyIsReportedCancelledAndBadOrderIsRefused) {
