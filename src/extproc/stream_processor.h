@@ -16,7 +16,7 @@
 // A rejection is an ImmediateResponse (503 no endpoint, 429 shed with
 // x-llm-d-request-dropped-reason, 413 body too large, 400/404 from the picker), after which the
 // stream is done. Pure: no gRPC, no clock but std::chrono::steady_clock, so it is unit-tested
-// message by message; the gRPC server (server.h) only moves messages.
+// message by message; the gRPC server (grpc_h2_server.h) only moves messages.
 #pragma once
 
 #include "envoy/service/ext_proc/v3/external_processor.pb.h"
