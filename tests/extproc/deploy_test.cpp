@@ -1,7 +1,8 @@
 // The deploy/ examples: the Envoy bootstrap wires Envoy to `sluice epp` the way the Inference
 // Gateway protocol needs (ext_proc filter with the processing modes, ORIGINAL_DST cluster on the
 // destination header, gRPC health check of the ext_proc service on the EPP's health port), and the
-// Kubernetes manifest's InferencePool points its endpointPickerRef at the EPP's Service port.
+// Kubernetes manifest's InferencePool points its endpointPickerRef at the EPP's Service port, and
+// its Deployment runs one worker per requested core.
 #include "extproc/stream_processor.h"
 
 #include <gtest/gtest.h>
@@ -79,6 +80,25 @@ TEST(Deploy, InferencePoolPointsAtTheEppService) {
   EXPECT_TRUE(exposed) << "the Service exposes the endpointPickerRef port " << port;
   EXPECT_EQ(port, 9002);
   EXPECT_EQ(ref["failureMode"].as<std::string>(), "FailClose");
+}
+
+TEST(Deploy, TheEppDeploymentRunsOneWorkerPerRequestedCore) {
+  YAML::Node container;
+  for (const YAML::Node& d : YAML::LoadAllFromFile(repo("deploy/kubernetes/inferencepool.yaml"))) {
+    if (d["kind"].as<std::string>() == "Deployment")
+      container = find_named(d["spec"]["template"]["spec"]["containers"], "epp");
+  }
+  ASSERT_TRUE(container.IsDefined());
+  const auto args = container["args"].as<std::vector<std::string>>();
+  ASSERT_FALSE(args.empty());
+  EXPECT_EQ(args[0], "epp");
+  std::string workers;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--workers") workers = args[i + 1];
+  }
+  EXPECT_EQ(workers, container["resources"]["requests"]["cpu"].as<std::string>());
+  EXPECT_EQ(container["resources"]["limits"]["cpu"].as<std::string>(), workers)
+      << "a CPU limit under the workers' count would throttle them";
 }
 
 }  // namespace
