@@ -177,6 +177,18 @@ std::string chat(bool stream, const std::string& content = "hello") {
          R"(,"messages":[{"role":"user","content":")" + content + R"("}]})";
 }
 
+/// Sends 4 long chats for model "slow" straight to the model server at `address`, in the
+/// background (Envoy would be forwarding them): its queue builds up for the EPP to scrape.
+void queue_long_chats(const std::string& address) {
+  const std::string long_chat =
+      R"({"model":"slow","max_tokens":100,"messages":[{"role":"user","content":"hi"}]})";
+  for (int i = 0; i < 4; ++i) {
+    const std::string cmd = "curl -s -o /dev/null -H 'content-type: application/json' -d '" +
+                            long_chat + "' http://" + address + "/v1/chat/completions &";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+}
+
 std::string metrics() {
   const std::string cmd =
       "curl -s http://127.0.0.1:" + std::to_string(cluster().metrics_port) + "/metrics";
@@ -454,13 +466,7 @@ TEST(EppIntegration, ASaturatedPoolShedsSheddableRequestsWith429) {
   auto channel =
       grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   // Load the model server directly (Envoy would be forwarding these): a queue builds up.
-  const std::string long_chat =
-      R"({"model":"slow","max_tokens":100,"messages":[{"role":"user","content":"hi"}]})";
-  for (int i = 0; i < 4; ++i) {
-    const std::string cmd = "curl -s -o /dev/null -H 'content-type: application/json' -d '" +
-                            long_chat + "' http://" + address + "/v1/chat/completions &";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
+  ASSERT_NO_FATAL_FAILURE(queue_long_chats(address));
   const std::string sheddable =
       R"({"model":"slow","max_tokens":1,"messages":[{"role":"user","content":"x"}]})";
   pb::ProcessingResponse shed;
@@ -511,13 +517,7 @@ TEST(EppIntegration, TheEppAndTheGatewayPickTheSameEndpointForTheSameState) {
   const int epp_port = std::stoi(epp.wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
   const std::string gw = gateway.wait_for(url, 20s)[1];
 
-  const std::string long_chat =
-      R"({"model":"slow","max_tokens":100,"messages":[{"role":"user","content":"hi"}]})";
-  for (int i = 0; i < 4; ++i) {
-    const std::string cmd = "curl -s -o /dev/null -H 'content-type: application/json' -d '" +
-                            long_chat + "' http://" + addr_a + "/v1/chat/completions &";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
+  ASSERT_NO_FATAL_FAILURE(queue_long_chats(addr_a));
   std::this_thread::sleep_for(500ms);  // both scrape the queue (every 50 ms by default)
 
   const std::string request =
