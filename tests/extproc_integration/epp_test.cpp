@@ -5,8 +5,8 @@
 // no endpoint is in: 503), the conformance selection header, fallback ordering, served-endpoint
 // metadata, and a stream cancelled mid-way.
 #include "envoy/service/ext_proc/v3/external_processor.grpc.pb.h"
+#include "epp_process.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "process.h"
 
 #include <gtest/gtest.h>
 
@@ -45,10 +45,8 @@ struct Cluster {
       const auto m = sims[i]->wait_for(std::regex(R"(http://(127\.0\.0\.1:\d+))"), 15s);
       sim_addresses[i] = m[1];
     }
-    epp = std::make_unique<ChildProcess>(std::vector<std::string>{
-        kSluice, "epp", "--host", "127.0.0.1", "--grpc-port", "0", "--health-port", "0",
-        "--metrics-port", "0", "--endpoint", "http://" + sim_addresses[0], "--endpoint",
-        "http://" + sim_addresses[1]});
+    epp = std::make_unique<ChildProcess>(sluice::testing::epp_argv(
+        {"--endpoint", "http://" + sim_addresses[0], "--endpoint", "http://" + sim_addresses[1]}));
     const auto m = epp->wait_for(
         std::regex(R"(ext_proc on port (\d+), health on port (\d+), metrics on port (\d+))"), 20s);
     grpc_port = std::stoi(m[1]);
@@ -412,12 +410,10 @@ TEST(EppIntegration, PoolScopesEveryRequestToOneInferencePool) {
            "spec: {poolRef: {name: a}, models: [m]}\n";
   }
   for (const std::string pool : {"", "b"}) {
-    std::vector<std::string> args = {kSluice,          "epp", "--host",        "127.0.0.1",
-                                     "--grpc-port",    "0",   "--health-port", "0",
-                                     "--metrics-port", "0",   "--config",      config};
+    std::vector<std::string> args = {"--config", config};
     if (!pool.empty()) args.insert(args.end(), {"--pool", pool});
-    ChildProcess epp(args);
-    const int port = std::stoi(epp.wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
+    ChildProcess epp(sluice::testing::epp_argv(args));
+    const int port = sluice::testing::ext_proc_port(epp);
     EnvoyStream s(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
                                       grpc::InsecureChannelCredentials()));
     s.headers({}, false);
@@ -460,9 +456,8 @@ TEST(EppIntegration, ASaturatedPoolShedsSheddableRequestsWith429) {
            "metadata: {name: tiny-picker}\nplugins:\n- type: queue-scorer\n"
            "- type: max-score-picker\nsaturationDetector: {queueDepthThreshold: 1}\n";
   }
-  ChildProcess epp({kSluice, "epp", "--host", "127.0.0.1", "--grpc-port", "0", "--health-port", "0",
-                    "--metrics-port", "0", "--config", config});
-  const int port = std::stoi(epp.wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
+  ChildProcess epp(sluice::testing::epp_argv({"--config", config}));
+  const int port = sluice::testing::ext_proc_port(epp);
   auto channel =
       grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   // Load the model server directly (Envoy would be forwarding these): a queue builds up.
@@ -505,16 +500,12 @@ TEST(EppIntegration, TheEppAndTheGatewayPickTheSameEndpointForTheSameState) {
   const std::string addr_b = b.wait_for(url, 15s)[1];
   const std::vector<std::string> endpoints = {"--endpoint", "http://" + addr_a, "--endpoint",
                                               "http://" + addr_b};
-  std::vector<std::string> epp_args = {kSluice,          "epp", "--host",        "127.0.0.1",
-                                       "--grpc-port",    "0",   "--health-port", "0",
-                                       "--metrics-port", "0"};
-  epp_args.insert(epp_args.end(), endpoints.begin(), endpoints.end());
-  ChildProcess epp(epp_args);
+  ChildProcess epp(sluice::testing::epp_argv(endpoints));
   std::vector<std::string> gw_args = {kSluice,  "gateway", "--host",       "127.0.0.1",
                                       "--port", "0",       "--access-log", "-"};
   gw_args.insert(gw_args.end(), endpoints.begin(), endpoints.end());
   ChildProcess gateway(gw_args);
-  const int epp_port = std::stoi(epp.wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
+  const int epp_port = sluice::testing::ext_proc_port(epp);
   const std::string gw = gateway.wait_for(url, 20s)[1];
 
   ASSERT_NO_FATAL_FAILURE(queue_long_chats(addr_a));

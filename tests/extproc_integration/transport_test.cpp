@@ -3,8 +3,8 @@
 // methods, compressed or oversized messages, a non-gRPC request, garbage bytes), many streams on
 // one connection, and a graceful shutdown that lets an open stream finish.
 #include "envoy/service/ext_proc/v3/external_processor.grpc.pb.h"
+#include "epp_process.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "process.h"
 
 #include <gtest/gtest.h>
 
@@ -37,12 +37,10 @@ struct Epp {
     sim = std::make_unique<ChildProcess>(std::vector<std::string>{
         kSluice, "sim", "--host", "127.0.0.1", "--port", "0", "--model", "m"});
     const auto s = sim->wait_for(std::regex(R"(http://(127\.0\.0\.1:\d+))"), 15s);
-    std::vector<std::string> argv = {kSluice,          "epp", "--host",        "127.0.0.1",
-                                     "--grpc-port",    "0",   "--health-port", "0",
-                                     "--metrics-port", "0",   "--endpoint",    "http://" + s[1]};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    epp = std::make_unique<ChildProcess>(argv);
-    port = std::stoi(epp->wait_for(std::regex(R"(ext_proc on port (\d+))"), 20s)[1]);
+    std::vector<std::string> args = {"--endpoint", "http://" + s[1]};
+    args.insert(args.end(), extra.begin(), extra.end());
+    epp = std::make_unique<ChildProcess>(sluice::testing::epp_argv(args));
+    port = sluice::testing::ext_proc_port(*epp);
     channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
                                   grpc::InsecureChannelCredentials());
   }
