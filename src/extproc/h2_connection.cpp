@@ -13,6 +13,8 @@ namespace sluice::extproc::detail {
 namespace {
 
 constexpr std::string_view kGrpcContentType = "application/grpc";
+/// How long a finished connection waits for the client to close its side.
+constexpr auto kLingerAfterGoaway = std::chrono::seconds(1);
 
 nghttp2_nv header(std::string_view name, std::string_view value) {
   return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
@@ -156,9 +158,7 @@ struct Callbacks {
 };
 
 H2Connection::H2Connection(asio::ip::tcp::socket socket, std::shared_ptr<Shared> shared)
-    : socket_(std::move(socket)),
-      shared_(std::move(shared)),
-      handshake_timer_(socket_.get_executor()) {
+    : socket_(std::move(socket)), shared_(std::move(shared)), timer_(socket_.get_executor()) {
   shared_->open_connections.fetch_add(1, std::memory_order_relaxed);
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
@@ -179,8 +179,8 @@ H2Connection::~H2Connection() {
 }
 
 void H2Connection::start(std::chrono::milliseconds handshake_timeout) {
-  handshake_timer_.expires_after(handshake_timeout);
-  handshake_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+  timer_.expires_after(handshake_timeout);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     // The preface ("PRI * HTTP/2.0...", 24 bytes) is all a client must send to be an HTTP/2 peer.
     if (!ec && self->bytes_received_ < 24) {
       log::debug("epp: closing a connection that sent no HTTP/2 preface");
@@ -212,7 +212,7 @@ void H2Connection::close() {
   closed_ = true;
   boost::system::error_code ignored;
   socket_.close(ignored);
-  handshake_timer_.cancel();
+  timer_.cancel();
   streams_.clear();  // nghttp2 calls nothing more: no read or write is started after this
 }
 
@@ -226,6 +226,10 @@ void H2Connection::read() {
       return;
     }
     self->bytes_received_ += n;
+    if (self->finishing_) {  // the session is over: drain what the client still sends
+      self->read();
+      return;
+    }
     const ssize_t used = nghttp2_session_mem_recv(
         self->session_, reinterpret_cast<const std::uint8_t*>(self->read_buffer_.data()), n);
     if (used < 0) {
@@ -246,7 +250,7 @@ void H2Connection::flush() {
     return;
   }
   if (pending_.empty()) {
-    if (!nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_)) close();
+    finish_if_done();
     return;
   }
   boost::system::error_code ec;
@@ -261,6 +265,7 @@ void H2Connection::flush() {
   }
   if (written == pending_.size()) {
     pending_.clear();
+    finish_if_done();
     return;
   }
   writing_.assign(pending_, written);
@@ -269,6 +274,23 @@ void H2Connection::flush() {
   asio::async_write(socket_, asio::buffer(writing_),
                     [self = shared_from_this()](const boost::system::error_code& write_ec,
                                                 std::size_t) { self->on_written(write_ec); });
+}
+
+void H2Connection::finish_if_done() {
+  // The session is over (after a GOAWAY, its last stream ended) once nghttp2 wants neither to read
+  // nor to write. Checked after every write, not only when nothing was written: the frame that
+  // ends the last stream is usually a write, and a client need not send anything after it.
+  if (finishing_ || nghttp2_session_want_read(session_) || nghttp2_session_want_write(session_))
+    return;
+  // Half-close, then wait for the client's close: closing a socket with unread bytes (a late
+  // WINDOW_UPDATE) makes the kernel send a reset, which can destroy the last frames in flight.
+  finishing_ = true;
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  timer_.expires_after(kLingerAfterGoaway);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->close();
+  });
 }
 
 void H2Connection::on_written(const boost::system::error_code& ec) {

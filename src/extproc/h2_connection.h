@@ -58,6 +58,7 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   void read();
   void flush();
   void on_written(const boost::system::error_code& ec);
+  void finish_if_done();
   Stream* stream(std::int32_t id);
   void on_request_headers_done(std::int32_t id, Stream& s);
   void on_data(std::int32_t id, Stream& s, std::string_view bytes);
@@ -71,10 +72,11 @@ class H2Connection : public std::enable_shared_from_this<H2Connection> {
   std::unordered_map<std::int32_t, std::unique_ptr<Stream>> streams_;
   std::array<char, 16384> read_buffer_;
   std::size_t bytes_received_ = 0;
-  asio::steady_timer handshake_timer_;
-  std::string pending_;  ///< produced by nghttp2, not yet handed to the kernel
-  std::string writing_;  ///< owned by the asynchronous write in flight
+  asio::steady_timer timer_;  ///< the handshake deadline; later, the wait for the client to close
+  std::string pending_;       ///< produced by nghttp2, not yet handed to the kernel
+  std::string writing_;       ///< owned by the asynchronous write in flight
   bool write_in_flight_ = false;
+  bool finishing_ = false;  ///< the session ended: our side is shut down, the client's awaited
   bool closed_ = false;
 };
 

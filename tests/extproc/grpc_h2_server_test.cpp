@@ -11,9 +11,11 @@
 #include <future>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
+#include <optional>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace sluice::extproc {
 namespace {
@@ -84,6 +86,22 @@ class GrpcH2ServerTest : public ::testing::Test {
     return r;
   }
 
+  /// A plain TCP connection to the server with a 5 s receive timeout; -1 if it failed.
+  int connect_raw() const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port_);
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd);
+      return -1;
+    }
+    timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    return fd;
+  }
+
   net::WorkerPool pool_{1};
   std::unique_ptr<GrpcH2Server> server_;
   std::uint16_t port_ = 0;
@@ -124,14 +142,8 @@ TEST_F(GrpcH2ServerTest, AStatusFromTheRpcReachesTheClientWithItsMessage) {
 }
 
 TEST_F(GrpcH2ServerTest, AConnectionThatNeverSpeaksHttp2IsClosedAfterTheHandshakeTimeout) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port_);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  timeval timeout{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  const int fd = connect_raw();
+  ASSERT_GE(fd, 0);
   const auto start = std::chrono::steady_clock::now();
   char buf[1024];
   ssize_t n = 0;
@@ -174,6 +186,47 @@ TEST_F(GrpcH2ServerTest, ShutdownLetsTheOpenStreamFinishThenReportsDone) {
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(done.wait_for(3s), std::future_status::ready);
+}
+
+/// Reads one HTTP/2 frame header (RFC 9113 §4.1) and skips its payload; nullopt at EOF or error.
+struct FrameHeader {
+  std::uint8_t type = 0;
+  std::uint8_t flags = 0;
+};
+std::optional<FrameHeader> read_frame(int fd) {
+  std::uint8_t head[9];
+  if (::recv(fd, head, sizeof head, MSG_WAITALL) != static_cast<ssize_t>(sizeof head))
+    return std::nullopt;
+  std::size_t length = (std::size_t{head[0]} << 16) | (std::size_t{head[1]} << 8) | head[2];
+  std::vector<char> payload(length);
+  if (length > 0 && ::recv(fd, payload.data(), length, MSG_WAITALL) != static_cast<ssize_t>(length))
+    return std::nullopt;
+  return FrameHeader{head[3], head[4]};
+}
+
+TEST_F(GrpcH2ServerTest, AnIdleClientIsDisconnectedRightAfterTheGoaway) {
+  // A client that speaks HTTP/2 and then stays silent: after the GOAWAY there is nothing left to
+  // wait for, so the server must close at once rather than when the grace period runs out.
+  constexpr std::uint8_t kSettings = 0x4, kGoaway = 0x7, kAck = 0x1;
+  const int fd = connect_raw();
+  ASSERT_GE(fd, 0);
+  const std::string preface = std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") +
+                              std::string("\0\0\0\x04\0\0\0\0\0", 9);  // empty SETTINGS
+  ASSERT_EQ(::send(fd, preface.data(), preface.size(), 0), static_cast<ssize_t>(preface.size()));
+  for (;;) {  // the server has read our preface once it acknowledged our SETTINGS
+    auto frame = read_frame(fd);
+    ASSERT_TRUE(frame.has_value()) << "the server closed before acknowledging the SETTINGS";
+    if (frame->type == kSettings && (frame->flags & kAck)) break;
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  std::future<void> done = stop(5s);
+  bool goaway = false;
+  while (auto frame = read_frame(fd)) goaway = goaway || frame->type == kGoaway;
+  EXPECT_TRUE(goaway);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << "closed by the grace period only";
+  ::close(fd);
+  EXPECT_EQ(done.wait_for(2s), std::future_status::ready);
 }
 
 }  // namespace
