@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <thread>
-#include <vector>
 
 namespace sluice::extproc {
 
@@ -15,22 +14,21 @@ class ExtProcStream final : public GrpcStream {
   ExtProcStream(Picker& picker, StreamLimits limits) : processor_(picker, limits) {}
 
   std::optional<GrpcStatus> on_message(std::string_view message, std::string& out) override {
-    if (!in_.ParseFromArray(message.data(), static_cast<int>(message.size())))
-      return GrpcStatus{GrpcCode::kInvalidArgument, "cannot parse a ProcessingRequest"};
-    responses_.clear();
-    if (!processor_.on_message(in_, responses_)) {
-      return GrpcStatus{GrpcCode::kInvalidArgument,
-                        "ext_proc message out of order or empty (headers must come first)"};
+    switch (processor_.on_wire_message(message, out)) {
+      case StreamProcessor::Accepted::kYes:
+        break;
+      case StreamProcessor::Accepted::kUnparsable:
+        return GrpcStatus{GrpcCode::kInvalidArgument, "cannot parse a ProcessingRequest"};
+      case StreamProcessor::Accepted::kOutOfOrder:
+        return GrpcStatus{GrpcCode::kInvalidArgument,
+                          "ext_proc message out of order or empty (headers must come first)"};
     }
-    for (const pb::ProcessingResponse& response : responses_) append_grpc_frame(out, response);
     if (processor_.done()) return GrpcStatus{};
     return std::nullopt;
   }
 
  private:
   StreamProcessor processor_;
-  pb::ProcessingRequest in_;
-  std::vector<pb::ProcessingResponse> responses_;
 };
 
 }  // namespace

@@ -22,7 +22,11 @@ GrpcFrameReader::Next GrpcFrameReader::next() {
   const std::size_t length = (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) |
                              (std::size_t{p[3]} << 8) | std::size_t{p[4]};
   if (length > max_) return Next::kTooLarge;
-  if (available < kPrefixBytes + length) return Next::kNeedMore;
+  if (available < kPrefixBytes + length) {
+    // Room for the whole message now, so its remaining pieces are not copied again as it grows.
+    buffer_.reserve(consumed_ + kPrefixBytes + length);
+    return Next::kNeedMore;
+  }
   message_ = std::string_view(buffer_).substr(consumed_ + kPrefixBytes, length);
   consumed_ += kPrefixBytes + length;
   return Next::kMessage;

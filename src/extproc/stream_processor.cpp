@@ -1,8 +1,11 @@
 #include "extproc/stream_processor.h"
 
 #include "core/strings.h"
+#include "extproc/grpc_wire.h"
+#include "openai/request.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace sluice::extproc {
 namespace {
@@ -81,8 +84,17 @@ StreamProcessor::StreamProcessor(Picker& picker, StreamLimits limits)
 
 StreamProcessor::~StreamProcessor() { finish(true); }
 
-bool StreamProcessor::on_message(const pb::ProcessingRequest& in,
-                                 std::vector<pb::ProcessingResponse>& out) {
+StreamProcessor::Accepted StreamProcessor::on_wire_message(std::string_view wire,
+                                                           std::string& out) {
+  if (const std::optional<BodyMessage> body = read_body_message(wire)) {
+    return on_body(*body, out) ? Accepted::kYes : Accepted::kOutOfOrder;
+  }
+  if (!parsed_.ParseFromArray(wire.data(), static_cast<int>(wire.size())))
+    return Accepted::kUnparsable;
+  return on_message(parsed_, out) ? Accepted::kYes : Accepted::kOutOfOrder;
+}
+
+bool StreamProcessor::on_message(const pb::ProcessingRequest& in, std::string& out) {
   if (done_) return true;  // Envoy may still send what crossed the immediate response
   switch (in.request_case()) {
     case pb::ProcessingRequest::kRequestHeaders:
@@ -90,35 +102,52 @@ bool StreamProcessor::on_message(const pb::ProcessingRequest& in,
       on_request_headers(in, out);
       return true;
     case pb::ProcessingRequest::kRequestBody:
-      if (!headers_seen_ || routed_) return false;
-      on_request_body(in.request_body(), out);
-      return true;
-    case pb::ProcessingRequest::kRequestTrailers:
+      return on_body(
+          {BodyDirection::kRequest, in.request_body().body(), in.request_body().end_of_stream()},
+          out);
+    case pb::ProcessingRequest::kRequestTrailers: {
       if (!headers_seen_) return false;
       if (!routed_) route(true, false, out);  // trailers end a body that did not say so
-      if (!done_) out.emplace_back().mutable_request_trailers();
+      pb::ProcessingResponse trailers;
+      trailers.mutable_request_trailers();
+      if (!done_) append_grpc_frame(out, trailers);
       return true;
+    }
     case pb::ProcessingRequest::kResponseHeaders:
       if (!routed_) return false;
       on_response_headers(in, out);
       return true;
     case pb::ProcessingRequest::kResponseBody:
+      return on_body(
+          {BodyDirection::kResponse, in.response_body().body(), in.response_body().end_of_stream()},
+          out);
+    case pb::ProcessingRequest::kResponseTrailers: {
       if (!routed_) return false;
-      on_response_body(in.response_body(), out);
-      return true;
-    case pb::ProcessingRequest::kResponseTrailers:
-      if (!routed_) return false;
-      out.emplace_back().mutable_response_trailers();
+      pb::ProcessingResponse trailers;
+      trailers.mutable_response_trailers();
+      append_grpc_frame(out, trailers);
       finish(false);
       return true;
+    }
     case pb::ProcessingRequest::REQUEST_NOT_SET:
       return false;
   }
   return false;
 }
 
-void StreamProcessor::on_request_headers(const pb::ProcessingRequest& in,
-                                         std::vector<pb::ProcessingResponse>& out) {
+bool StreamProcessor::on_body(const BodyMessage& body, std::string& out) {
+  if (done_) return true;
+  if (body.direction == BodyDirection::kRequest) {
+    if (!headers_seen_ || routed_) return false;
+    on_request_body(body.body, body.end_of_stream, out);
+  } else {
+    if (!routed_) return false;
+    on_response_body(body.body, body.end_of_stream, out);
+  }
+  return true;
+}
+
+void StreamProcessor::on_request_headers(const pb::ProcessingRequest& in, std::string& out) {
   headers_seen_ = true;
   const pb::HttpHeaders& h = in.request_headers();
   headers_.reserve(static_cast<std::size_t>(h.headers().headers_size()));
@@ -130,26 +159,40 @@ void StreamProcessor::on_request_headers(const pb::ProcessingRequest& in,
   if (const auto only = find_header(headers_, kConformanceSelectionHeader)) {
     request_.only_ips = split_list(*only, kMaxListedEndpoints);
   }
-  if (h.end_of_stream()) route(false, false, out);
+  if (h.end_of_stream()) {
+    route(false, false, out);
+    return;
+  }
+  // The whole body is kept until it can be routed: sized once from content-length (trusted only up
+  // to the body limit), so the chunks are not copied again as the buffer grows.
+  std::size_t declared = 0;
+  if (const auto length = find_header(headers_, "content-length")) {
+    const auto [end, ec] =
+        std::from_chars(length->data(), length->data() + length->size(), declared);
+    if (ec == std::errc() && end == length->data() + length->size() &&
+        declared <= limits_.max_body_bytes) {
+      body_.reserve(declared + openai::kJsonPadding);
+    }
+  }
 }
 
-void StreamProcessor::on_request_body(const pb::HttpBody& body,
-                                      std::vector<pb::ProcessingResponse>& out) {
-  if (body_.size() + body.body().size() > limits_.max_body_bytes) {
+void StreamProcessor::on_request_body(std::string_view chunk, bool end_of_stream,
+                                      std::string& out) {
+  if (body_.size() + chunk.size() > limits_.max_body_bytes) {
     reject(413,
            R"({"error":{"message":"request body over )" + std::to_string(limits_.max_body_bytes) +
                R"( bytes","type":"BadRequestError","param":null,"code":413}})",
            "", out);
     return;
   }
-  body_ += body.body();
-  if (body.end_of_stream()) route(true, true, out);
+  if (end_of_stream) body_.reserve(body_.size() + chunk.size() + openai::kJsonPadding);
+  body_ += chunk;
+  if (end_of_stream) route(true, true, out);
 }
 
-void StreamProcessor::route(bool has_body, bool body_ends_stream,
-                            std::vector<pb::ProcessingResponse>& out) {
+void StreamProcessor::route(bool has_body, bool body_ends_stream, std::string& out) {
   request_.has_body = has_body;
-  body_.reserve(body_.size() + 64);  // simdjson's padding, so the body is parsed in place
+  body_.reserve(body_.size() + openai::kJsonPadding);  // so the body is parsed in place
   request_.body = body_;
   request_.body_capacity = body_.capacity();
   pick_ = picker_.pick(request_);
@@ -170,7 +213,7 @@ void StreamProcessor::route(bool has_body, bool body_ends_stream,
   }
   const std::string& upstream = pick_.rewritten_body.empty() ? body_ : pick_.rewritten_body;
 
-  pb::ProcessingResponse& headers = out.emplace_back();
+  pb::ProcessingResponse headers;
   pb::CommonResponse* common = headers.mutable_request_headers()->mutable_response();
   common->set_clear_route_cache(true);
   set_header(*common->mutable_header_mutation(), kDestinationHeader, destination);
@@ -183,25 +226,21 @@ void StreamProcessor::route(bool has_body, bool body_ends_stream,
   }
   auto& lb = (*headers.mutable_dynamic_metadata()->mutable_fields())[kLbNamespace];
   (*lb.mutable_struct_value()->mutable_fields())[kDestinationHeader].set_string_value(destination);
+  append_grpc_frame(out, headers);
 
   if (!has_body) return;
   // The body goes back in order, in chunks Envoy accepts; FULL_DUPLEX_STREAMED needs the echo.
+  const std::string_view rest(upstream);
   std::size_t at = 0;
   do {
-    const std::size_t n = std::min(kBodyChunkBytes, upstream.size() - at);
-    pb::StreamedBodyResponse* chunk = out.emplace_back()
-                                          .mutable_request_body()
-                                          ->mutable_response()
-                                          ->mutable_body_mutation()
-                                          ->mutable_streamed_response();
-    chunk->set_body(upstream.substr(at, n));
+    const std::size_t n = std::min(kBodyChunkBytes, rest.size() - at);
+    append_streamed_body_frame(out, BodyDirection::kRequest, rest.substr(at, n),
+                               body_ends_stream && at + n == rest.size());
     at += n;
-    chunk->set_end_of_stream(body_ends_stream && at == upstream.size());
-  } while (at < upstream.size());
+  } while (at < rest.size());
 }
 
-void StreamProcessor::on_response_headers(const pb::ProcessingRequest& in,
-                                          std::vector<pb::ProcessingResponse>& out) {
+void StreamProcessor::on_response_headers(const pb::ProcessingRequest& in, std::string& out) {
   const pb::HttpHeaders& h = in.response_headers();
   for (const auto& header : h.headers().headers()) {
     const std::string name = ascii_lower(header.key());
@@ -214,40 +253,40 @@ void StreamProcessor::on_response_headers(const pb::ProcessingRequest& in,
   if (auto served = metadata_strings(in, kLbNamespace, kServedKey); served && !served->empty()) {
     outcome_.served = served->front();
   }
-  pb::CommonResponse* common = out.emplace_back().mutable_response_headers()->mutable_response();
-  set_header(*common->mutable_header_mutation(), kConformanceServedHeader, outcome_.served);
+  pb::ProcessingResponse response;
+  set_header(*response.mutable_response_headers()->mutable_response()->mutable_header_mutation(),
+             kConformanceServedHeader, outcome_.served);
+  append_grpc_frame(out, response);
   if (h.end_of_stream()) finish(false);
 }
 
-void StreamProcessor::on_response_body(const pb::HttpBody& body,
-                                       std::vector<pb::ProcessingResponse>& out) {
-  if (!outcome_.ttft && !body.body().empty()) {
+void StreamProcessor::on_response_body(std::string_view chunk, bool end_of_stream,
+                                       std::string& out) {
+  if (!outcome_.ttft && !chunk.empty()) {
     outcome_.ttft = std::chrono::steady_clock::now() - routed_at_;
   }
-  usage_.feed(body.body());
-  outcome_.response_bytes += body.body().size();
-  pb::StreamedBodyResponse* chunk = out.emplace_back()
-                                        .mutable_response_body()
-                                        ->mutable_response()
-                                        ->mutable_body_mutation()
-                                        ->mutable_streamed_response();
+  usage_.feed(chunk);
+  outcome_.response_bytes += chunk.size();
   if (pick_.client_model.empty()) {
-    chunk->set_body(body.body());
+    append_streamed_body_frame(out, BodyDirection::kResponse, chunk, end_of_stream);
   } else {
-    chunk->set_body(restore_model(body.body(), pick_.target_model, pick_.client_model));
+    append_streamed_body_frame(out, BodyDirection::kResponse,
+                               restore_model(chunk, pick_.target_model, pick_.client_model),
+                               end_of_stream);
   }
-  chunk->set_end_of_stream(body.end_of_stream());
-  if (body.end_of_stream()) finish(false);
+  if (end_of_stream) finish(false);
 }
 
 void StreamProcessor::reject(int status, const std::string& body, const std::string& dropped_reason,
-                             std::vector<pb::ProcessingResponse>& out) {
-  pb::ImmediateResponse* r = out.emplace_back().mutable_immediate_response();
+                             std::string& out) {
+  pb::ProcessingResponse response;
+  pb::ImmediateResponse* r = response.mutable_immediate_response();
   r->mutable_status()->set_code(static_cast<envoy::type::v3::StatusCode>(status));
   set_header(*r->mutable_headers(), "content-type", "application/json");
   if (!dropped_reason.empty())
     set_header(*r->mutable_headers(), kDroppedReasonHeader, dropped_reason);
   r->set_body(body);
+  append_grpc_frame(out, response);
   done_ = true;
 }
 

@@ -15,18 +15,21 @@
 //
 // A rejection is an ImmediateResponse (503 no endpoint, 429 shed with
 // x-llm-d-request-dropped-reason, 413 body too large, 400/404 from the picker), after which the
-// stream is done. Pure: no gRPC, no clock but std::chrono::steady_clock, so it is unit-tested
-// message by message; the gRPC server (grpc_h2_server.h) only moves messages.
+// stream is done. Answers are appended to the caller's buffer already framed for gRPC, and body
+// messages are read and echoed without protobuf objects (body_wire.h), so a body is copied once on
+// the way in and once on the way out. Pure: no sockets, no clock but std::chrono::steady_clock, so
+// it is unit-tested message by message; the gRPC server (grpc_h2_server.h) only moves bytes.
 #pragma once
 
 #include "envoy/service/ext_proc/v3/external_processor.pb.h"
+#include "extproc/body_wire.h"
 #include "extproc/picker.h"
 #include "openai/usage_scanner.h"
 
 #include <chrono>
 #include <cstddef>
 #include <string>
-#include <vector>
+#include <string_view>
 
 namespace sluice::extproc {
 
@@ -55,30 +58,38 @@ class StreamProcessor {
   StreamProcessor(const StreamProcessor&) = delete;
   StreamProcessor& operator=(const StreamProcessor&) = delete;
 
-  /// Handles one message from Envoy, appending the responses to send (in order) to `out`.
-  /// False when the message breaks the protocol (a body before the headers, an empty message);
-  /// the caller then ends the stream with INVALID_ARGUMENT.
-  bool on_message(const pb::ProcessingRequest& in, std::vector<pb::ProcessingResponse>& out);
+  enum class Accepted {
+    kYes,
+    kUnparsable,  ///< not a ProcessingRequest
+    kOutOfOrder,  ///< breaks the protocol: a body before the headers, an empty message
+  };
+  /// Handles one serialized ProcessingRequest from Envoy, appending the gRPC frames of the
+  /// responses to send (in order) to `out`. Anything but kYes: the caller ends the stream with
+  /// INVALID_ARGUMENT.
+  Accepted on_wire_message(std::string_view wire, std::string& out);
+  /// The same for a message already parsed; false when it breaks the protocol.
+  bool on_message(const pb::ProcessingRequest& in, std::string& out);
+  /// The same for a body message read in place (body_wire.h).
+  bool on_body(const BodyMessage& body, std::string& out);
 
   /// An ImmediateResponse was sent: Envoy needs nothing more on this stream.
   bool done() const { return done_; }
 
  private:
-  void on_request_headers(const pb::ProcessingRequest& in,
-                          std::vector<pb::ProcessingResponse>& out);
-  void on_request_body(const pb::HttpBody& body, std::vector<pb::ProcessingResponse>& out);
-  void route(bool has_body, bool body_ends_stream, std::vector<pb::ProcessingResponse>& out);
-  void on_response_headers(const pb::ProcessingRequest& in,
-                           std::vector<pb::ProcessingResponse>& out);
-  void on_response_body(const pb::HttpBody& body, std::vector<pb::ProcessingResponse>& out);
+  void on_request_headers(const pb::ProcessingRequest& in, std::string& out);
+  void on_request_body(std::string_view chunk, bool end_of_stream, std::string& out);
+  void route(bool has_body, bool body_ends_stream, std::string& out);
+  void on_response_headers(const pb::ProcessingRequest& in, std::string& out);
+  void on_response_body(std::string_view chunk, bool end_of_stream, std::string& out);
   void reject(int status, const std::string& body, const std::string& dropped_reason,
-              std::vector<pb::ProcessingResponse>& out);
+              std::string& out);
   void finish(bool cancelled);
 
   Picker& picker_;
   StreamLimits limits_;
   HeaderList headers_;
   PickRequest request_;
+  pb::ProcessingRequest parsed_;  ///< the last message that needed protobuf (kept: its buffers)
   std::string body_;
   bool headers_seen_ = false;
   bool routed_ = false;

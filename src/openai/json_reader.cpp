@@ -1,10 +1,15 @@
 #include "openai/json_reader.h"
 
+#include "openai/request.h"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
 
 namespace sluice::openai::detail {
+
+static_assert(kJsonPadding == simdjson::SIMDJSON_PADDING, "request.h promises simdjson's padding");
+
 namespace {
 
 std::string quoted(std::string_view field) {

@@ -68,9 +68,12 @@ struct CompletionRequest {
 /// into a reusable thread-local padded buffer first (simdjson reads up to 64 bytes past the end).
 Result<CompletionRequest> parse_completion_request(std::string_view body, ApiKind kind);
 
+/// The spare bytes past a body's end that let the parser read it in place (simdjson's padding).
+inline constexpr std::size_t kJsonPadding = 64;
+
 /// Same, without the copy: the caller guarantees that `capacity` bytes starting at body.data() are
 /// readable (e.g. a std::string's capacity()). Falls back to copying when capacity leaves fewer
-/// than SIMDJSON_PADDING (64) spare bytes.
+/// than kJsonPadding spare bytes.
 Result<CompletionRequest> parse_completion_request(std::string_view body, std::size_t capacity,
                                                    ApiKind kind);
 

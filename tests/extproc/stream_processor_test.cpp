@@ -1,8 +1,12 @@
 // The ext_proc stream, message by message, against a scripted picker: routing after the whole
 // body, the destination header and metadata, the body echo in 62,000-byte chunks, header -> body
 // -> trailer order, subset hints and the conformance header reaching the picker, rejections as
-// ImmediateResponse, and the outcome (served endpoint, usage, TTFT, cancellation).
+// ImmediateResponse, and the outcome (served endpoint, usage, TTFT, cancellation). Every message
+// goes in serialized and every answer comes out framed, as on the wire, so the body fast path
+// (body_wire.h) is what these tests run.
 #include "extproc/stream_processor.h"
+
+#include "extproc/grpc_wire.h"
 
 #include <gtest/gtest.h>
 
@@ -56,6 +60,23 @@ std::string header_of(const pb::HeaderMutation& m, const std::string& name) {
   return "<absent>";
 }
 
+/// Hands `in` to the processor as the server does (serialized) and appends its answers, decoded
+/// from their gRPC frames, to `out`. False when the processor refused the message.
+bool send(StreamProcessor& s, const pb::ProcessingRequest& in,
+          std::vector<pb::ProcessingResponse>& out) {
+  std::string framed;
+  const auto accepted = s.on_wire_message(in.SerializeAsString(), framed);
+  GrpcFrameReader reader(64u << 20);
+  reader.feed(framed);
+  while (reader.next() == GrpcFrameReader::Next::kMessage) {
+    if (!out.emplace_back().ParseFromArray(reader.message().data(),
+                                           static_cast<int>(reader.message().size())))
+      ADD_FAILURE() << "an answer is not a ProcessingResponse";
+  }
+  EXPECT_FALSE(reader.mid_message()) << "an answer's frame is cut short";
+  return accepted == StreamProcessor::Accepted::kYes;
+}
+
 PickResult routed(std::vector<std::string> endpoints) {
   PickResult r;
   r.endpoints = std::move(endpoints);
@@ -67,11 +88,11 @@ TEST(ExtprocStream, RoutesAfterTheWholeBodyAndEchoesItInOrder) {
   picker.next = routed({"10.0.0.2:8000", "10.0.0.3:8000"});
   StreamProcessor s(picker);
   std::vector<pb::ProcessingResponse> out;
-  ASSERT_TRUE(s.on_message(request_headers(false), out));
+  ASSERT_TRUE(send(s, request_headers(false), out));
   EXPECT_TRUE(out.empty()) << "nothing is answered before the body is complete";
-  ASSERT_TRUE(s.on_message(body(R"({"model":"m",)", false), out));
+  ASSERT_TRUE(send(s, body(R"({"model":"m",)", false), out));
   EXPECT_TRUE(out.empty());
-  ASSERT_TRUE(s.on_message(body(R"("messages":[]})", true), out));
+  ASSERT_TRUE(send(s, body(R"("messages":[]})", true), out));
   ASSERT_EQ(picker.seen_bodies.size(), 1u);
   EXPECT_EQ(picker.seen_bodies[0], R"({"model":"m","messages":[]})");
   EXPECT_TRUE(picker.seen[0].has_body);
@@ -96,11 +117,11 @@ TEST(ExtprocStream, LargeBodiesGoBackInChunksOfAtMost62000Bytes) {
   picker.next = routed({"10.0.0.2:8000"});
   StreamProcessor s(picker);
   std::vector<pb::ProcessingResponse> out;
-  ASSERT_TRUE(s.on_message(request_headers(false), out));
+  ASSERT_TRUE(send(s, request_headers(false), out));
   const std::string big(150'000, 'x');
   for (std::size_t at = 0; at < big.size(); at += 16'384) {
     const bool last = at + 16'384 >= big.size();
-    ASSERT_TRUE(s.on_message(body(big.substr(at, 16'384), last), out));
+    ASSERT_TRUE(send(s, body(big.substr(at, 16'384), last), out));
   }
   ASSERT_EQ(out.size(), 4u);  // headers + 62,000 + 62,000 + 26,000
   std::string echoed;
@@ -124,8 +145,8 @@ TEST(ExtprocStream, SubsetHintsAndTheConformanceHeaderReachThePicker) {
   auto* list = (*ns.mutable_fields())["x-gateway-destination-endpoint-subset"].mutable_list_value();
   list->add_values()->set_string_value("10.0.0.3:8000");
   list->add_values()->set_string_value("10.0.0.9:8000");
-  ASSERT_TRUE(s.on_message(in, out));
-  ASSERT_TRUE(s.on_message(body("{}", true), out));
+  ASSERT_TRUE(send(s, in, out));
+  ASSERT_TRUE(send(s, body("{}", true), out));
   ASSERT_EQ(picker.seen.size(), 1u);
   ASSERT_TRUE(picker.seen[0].subset.has_value());
   EXPECT_EQ(*picker.seen[0].subset, (std::vector<std::string>{"10.0.0.3:8000", "10.0.0.9:8000"}));
@@ -140,8 +161,8 @@ TEST(ExtprocStream, RejectionsAreImmediateResponsesWithTheDroppedReason) {
   picker.next.dropped_reason = "rejected-saturated";
   StreamProcessor s(picker);
   std::vector<pb::ProcessingResponse> out;
-  ASSERT_TRUE(s.on_message(request_headers(false), out));
-  ASSERT_TRUE(s.on_message(body("{}", true), out));
+  ASSERT_TRUE(send(s, request_headers(false), out));
+  ASSERT_TRUE(send(s, body("{}", true), out));
   ASSERT_EQ(out.size(), 1u);
   ASSERT_TRUE(out[0].has_immediate_response());
   EXPECT_EQ(out[0].immediate_response().status().code(), 429);
@@ -155,7 +176,7 @@ TEST(ExtprocStream, RejectionsAreImmediateResponsesWithTheDroppedReason) {
   ScriptedPicker empty;
   StreamProcessor t(empty);
   out.clear();
-  ASSERT_TRUE(t.on_message(request_headers(true), out));
+  ASSERT_TRUE(send(t, request_headers(true), out));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].immediate_response().status().code(), 503);
   EXPECT_EQ(header_of(out[0].immediate_response().headers(), "x-llm-d-request-dropped-reason"),
@@ -167,9 +188,10 @@ TEST(ExtprocStream, TooLargeBodiesAre413) {
   picker.next = routed({"10.0.0.2:8000"});
   StreamProcessor s(picker, StreamLimits{100});
   std::vector<pb::ProcessingResponse> out;
-  ASSERT_TRUE(s.on_message(request_headers(false), out));
-  ASSERT_TRUE(s.on_message(body(std::string(80, 'x'), false), out));
-  ASSERT_TRUE(s.on_message(body(std::string(80, 'x'), true), out));
+  // A declared length is not trusted beyond the limit (it only sizes the buffer).
+  ASSERT_TRUE(send(s, request_headers(false, {{"content-length", "99999999999999"}}), out));
+  ASSERT_TRUE(send(s, body(std::string(80, 'x'), false), out));
+  ASSERT_TRUE(send(s, body(std::string(80, 'x'), true), out));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].immediate_response().status().code(), 413);
   EXPECT_TRUE(picker.seen.empty());
@@ -180,7 +202,7 @@ TEST(ExtprocStream, ARequestWithoutBodyIsRoutedAtItsHeaders) {
   picker.next = routed({"10.0.0.7:8000"});
   StreamProcessor s(picker);
   std::vector<pb::ProcessingResponse> out;
-  ASSERT_TRUE(s.on_message(request_headers(true), out));
+  ASSERT_TRUE(send(s, request_headers(true), out));
   ASSERT_EQ(picker.seen.size(), 1u);
   EXPECT_FALSE(picker.seen[0].has_body);
   ASSERT_EQ(out.size(), 1u);
@@ -193,8 +215,8 @@ TEST(ExtprocStream, TheResponsePathIsEchoedAndMeasured) {
   picker.next = routed({"10.0.0.2:8000", "10.0.0.3:8000"});
   StreamProcessor s(picker);
   std::vector<pb::ProcessingResponse> out;
-  ASSERT_TRUE(s.on_message(request_headers(false), out));
-  ASSERT_TRUE(s.on_message(body("{}", true), out));
+  ASSERT_TRUE(send(s, request_headers(false), out));
+  ASSERT_TRUE(send(s, body("{}", true), out));
   out.clear();
   pb::ProcessingRequest headers;
   auto* h = headers.mutable_response_headers()->mutable_headers();
@@ -206,7 +228,7 @@ TEST(ExtprocStream, TheResponsePathIsEchoedAndMeasured) {
   type->set_raw_value("text/event-stream; charset=utf-8");
   auto& lb = (*headers.mutable_metadata_context()->mutable_filter_metadata())["envoy.lb"];
   (*lb.mutable_fields())["x-gateway-destination-endpoint-served"].set_string_value("10.0.0.3:8000");
-  ASSERT_TRUE(s.on_message(headers, out));
+  ASSERT_TRUE(send(s, headers, out));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(header_of(out[0].response_headers().response().header_mutation(),
                       "x-conformance-test-served-endpoint"),
@@ -220,7 +242,7 @@ TEST(ExtprocStream, TheResponsePathIsEchoedAndMeasured) {
     in.mutable_response_body()->set_body(chunks[i]);
     in.mutable_response_body()->set_end_of_stream(i + 1 == chunks.size());
     out.clear();
-    ASSERT_TRUE(s.on_message(in, out));
+    ASSERT_TRUE(send(s, in, out));
     ASSERT_EQ(out.size(), 1u) << "each chunk is echoed at once";
     EXPECT_EQ(out[0].response_body().response().body_mutation().streamed_response().body(),
               chunks[i]);
@@ -245,8 +267,8 @@ TEST(ExtprocStream, AStreamThatEndsEarlyIsReportedCancelledAndBadOrderIsRefused)
   {
     StreamProcessor s(picker);
     std::vector<pb::ProcessingResponse> out;
-    ASSERT_TRUE(s.on_message(request_headers(false), out));
-    ASSERT_TRUE(s.on_message(body("{}", true), out));
+    ASSERT_TRUE(send(s, request_headers(false), out));
+    ASSERT_TRUE(send(s, body("{}", true), out));
   }
   ASSERT_EQ(picker.outcomes.size(), 1u);
   EXPECT_TRUE(picker.outcomes[0].cancelled);
@@ -254,8 +276,12 @@ TEST(ExtprocStream, AStreamThatEndsEarlyIsReportedCancelledAndBadOrderIsRefused)
 
   StreamProcessor bad(picker);
   std::vector<pb::ProcessingResponse> out;
-  EXPECT_FALSE(bad.on_message(body("{}", true), out)) << "a body before headers";
-  EXPECT_FALSE(bad.on_message(pb::ProcessingRequest{}, out)) << "an empty message";
+  EXPECT_FALSE(send(bad, body("{}", true), out)) << "a body before headers";
+  EXPECT_FALSE(send(bad, pb::ProcessingRequest{}, out)) << "an empty message";
+  std::string framed;
+  EXPECT_EQ(bad.on_wire_message("\x22\x7f", framed), StreamProcessor::Accepted::kUnparsable)
+      << "a body field longer than the message";
+  EXPECT_TRUE(framed.empty());
 }
 
 TEST(ExtprocStream, ControlHeadersAreRemovedAndARewrittenModelComesBackAsTheClientsName) {
@@ -266,11 +292,12 @@ TEST(ExtprocStream, ControlHeadersAreRemovedAndARewrittenModelComesBackAsTheClie
   picker.next.target_model = "m-v2";
   StreamProcessor s(picker);
   std::vector<pb::ProcessingResponse> out;
-  ASSERT_TRUE(s.on_message(request_headers(false, {{"x-llm-d-inference-objective", "batch"},
-                                                   {"X-Gateway-Model-Name-Rewrite", "m-v2"},
-                                                   {"x-request-id", "1"}}),
-                           out));
-  ASSERT_TRUE(s.on_message(body(R"({"model":"m"})", true), out));
+  ASSERT_TRUE(send(s,
+                   request_headers(false, {{"x-llm-d-inference-objective", "batch"},
+                                           {"X-Gateway-Model-Name-Rewrite", "m-v2"},
+                                           {"x-request-id", "1"}}),
+                   out));
+  ASSERT_TRUE(send(s, body(R"({"model":"m"})", true), out));
   const pb::HeaderMutation& m = out[0].request_headers().response().header_mutation();
   EXPECT_EQ(
       std::vector<std::string>(m.remove_headers().begin(), m.remove_headers().end()),
@@ -284,7 +311,7 @@ TEST(ExtprocStream, ControlHeadersAreRemovedAndARewrittenModelComesBackAsTheClie
                                           "\n\n"
                                           R"(data: {"model":"m-v2"})"
                                           "\n\n");
-  ASSERT_TRUE(s.on_message(chunk, out));
+  ASSERT_TRUE(send(s, chunk, out));
   EXPECT_EQ(out[0].response_body().response().body_mutation().streamed_response().body(),
             R"(data: {"id":"1","model":"m","choices":[]})"
             "\n\n"
