@@ -64,6 +64,32 @@ const std::vector<double>& token_buckets() {
   return buckets;
 }
 
+/// The EPP's own work: 10 µs to 1 s.
+const std::vector<double>& overhead_buckets() {
+  static const std::vector<double> buckets = {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+                                              0.001,   0.0025,   0.005,   0.01,   0.025,   0.05,
+                                              0.1,     0.25,     0.5,     1.0};
+  return buckets;
+}
+
+/// Stream durations: an ext_proc stream lives as long as its HTTP request.
+const std::vector<double>& stream_buckets() {
+  static const std::vector<double> buckets = {0.001, 0.005, 0.01, 0.05, 0.1,   0.5,   1.0,
+                                              5.0,   10.0,  30.0, 60.0, 300.0, 1800.0};
+  return buckets;
+}
+
+/// The gRPC codes a stream can end with here, in label order.
+constexpr std::array<GrpcCode, 7> kStreamCodes = {GrpcCode::kOk,
+                                                  GrpcCode::kCancelled,
+                                                  GrpcCode::kInvalidArgument,
+                                                  GrpcCode::kResourceExhausted,
+                                                  GrpcCode::kUnimplemented,
+                                                  GrpcCode::kInternal,
+                                                  GrpcCode::kUnavailable};
+
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
 const std::vector<double>& byte_buckets() {
   static const std::vector<double> buckets = metrics::buckets_1_2_5(1'000'000'000);
   return buckets;
@@ -87,6 +113,10 @@ struct EppRequestMetrics::Series {
         ttft(metrics::ttft_buckets()),
         input_tokens(token_buckets()),
         output_tokens(token_buckets()),
+        cached_tokens(token_buckets()),
+        ntpot(metrics::itl_buckets()),
+        streaming_tpot(metrics::itl_buckets()),
+        streaming_itl(metrics::itl_buckets()),
         request_size(byte_buckets()),
         response_size(byte_buckets()) {}
 
@@ -98,11 +128,26 @@ struct EppRequestMetrics::Series {
   Histogram ttft;
   Histogram input_tokens;
   Histogram output_tokens;
+  Histogram cached_tokens;
+  Histogram ntpot;
+  Histogram streaming_tpot;
+  Histogram streaming_itl;
   Histogram request_size;
   Histogram response_size;
 };
 
-EppRequestMetrics::EppRequestMetrics() : id_(next_instance_id.fetch_add(1)) {
+struct EppRequestMetrics::Overhead {
+  Histogram scheduling{overhead_buckets()};
+  std::atomic<std::uint64_t> scheduled{0};
+  std::atomic<std::uint64_t> not_scheduled{0};
+  Histogram request_processing{overhead_buckets()};
+  Histogram response_processing{overhead_buckets()};
+  std::array<std::atomic<std::uint64_t>, kStreamCodes.size()> streams{};
+  Histogram stream_duration{stream_buckets()};
+};
+
+EppRequestMetrics::EppRequestMetrics()
+    : id_(next_instance_id.fetch_add(1)), overhead_(std::make_unique<Overhead>()) {
   series_[kOther].store(new Series("other", "other"), std::memory_order_release);
 }
 
@@ -169,12 +214,44 @@ void EppRequestMetrics::count_error(std::uint32_t s, int http_status) {
 
 void EppRequestMetrics::observe(std::uint32_t s, const Finished& f) {
   Series& series = at(s);
-  series.duration.observe(std::chrono::duration<double>(f.duration).count());
-  if (f.ttft) series.ttft.observe(std::chrono::duration<double>(*f.ttft).count());
+  series.duration.observe(seconds(f.duration));
+  if (f.ttft) series.ttft.observe(seconds(*f.ttft));
   if (f.input_tokens) series.input_tokens.observe(static_cast<double>(*f.input_tokens));
-  if (f.output_tokens) series.output_tokens.observe(static_cast<double>(*f.output_tokens));
+  if (f.cached_tokens) series.cached_tokens.observe(static_cast<double>(*f.cached_tokens));
+  if (f.output_tokens && *f.output_tokens > 0) {
+    const auto tokens = static_cast<double>(*f.output_tokens);
+    series.output_tokens.observe(tokens);
+    series.ntpot.observe(seconds(f.duration) / tokens);
+    if (f.ttft && *f.output_tokens > 1 && f.duration >= *f.ttft)
+      series.streaming_tpot.observe(seconds(f.duration - *f.ttft) / (tokens - 1));
+  } else if (f.output_tokens) {
+    series.output_tokens.observe(0);
+  }
   series.request_size.observe(static_cast<double>(f.request_bytes));
   series.response_size.observe(static_cast<double>(f.response_bytes));
+}
+
+void EppRequestMetrics::observe_itl(std::uint32_t s, std::chrono::nanoseconds gap) {
+  at(s).streaming_itl.observe(seconds(gap));
+}
+
+void EppRequestMetrics::observe_scheduling(std::chrono::nanoseconds took, bool routed) {
+  overhead_->scheduling.observe(seconds(took));
+  (routed ? overhead_->scheduled : overhead_->not_scheduled)
+      .fetch_add(1, std::memory_order_relaxed);
+}
+
+void EppRequestMetrics::observe_processing(std::chrono::nanoseconds request_path,
+                                           std::chrono::nanoseconds response_path) {
+  overhead_->request_processing.observe(seconds(request_path));
+  overhead_->response_processing.observe(seconds(response_path));
+}
+
+void EppRequestMetrics::observe_stream(GrpcCode code, std::chrono::nanoseconds lasted) {
+  for (std::size_t i = 0; i < kStreamCodes.size(); ++i) {
+    if (kStreamCodes[i] == code) overhead_->streams[i].fetch_add(1, std::memory_order_relaxed);
+  }
+  overhead_->stream_duration.observe(seconds(lasted));
 }
 
 void EppRequestMetrics::render(std::string& out) const {
@@ -226,6 +303,18 @@ void EppRequestMetrics::render(std::string& out) const {
        &Series::input_tokens, ""},
       {"llm_d_epp_request_output_tokens", "Completion tokens, from the response's usage.",
        &Series::output_tokens, ""},
+      {"llm_d_epp_request_cached_tokens",
+       "Prompt tokens served from the model server's prefix cache, from the response's usage.",
+       &Series::cached_tokens, ""},
+      {"llm_d_epp_request_ntpot_seconds",
+       "Request duration divided by its output tokens (normalized time per output token).",
+       &Series::ntpot, ""},
+      {"llm_d_epp_request_streaming_tpot_seconds",
+       "Streaming: time after the first token divided by the output tokens after it.",
+       &Series::streaming_tpot, ""},
+      {"llm_d_epp_request_streaming_itl_seconds",
+       "Streaming: the time between two response chunks, one observation per gap.",
+       &Series::streaming_itl, ""},
       {"llm_d_epp_request_size_bytes", "Request body size, as the client sent it.",
        &Series::request_size, ""},
       {"llm_d_epp_response_size_bytes", "Response body size.", &Series::response_size, ""},
@@ -236,6 +325,33 @@ void EppRequestMetrics::render(std::string& out) const {
       (s.*family.histogram).render(out, family.name, s.labels + family.extra_labels);
     });
   }
+
+  const Overhead& o = *overhead_;
+  header("llm_d_epp_scheduler_e2e_duration_seconds", "histogram",
+         "One routing decision: admission, scheduling and fallbacks.");
+  o.scheduling.render(out, "llm_d_epp_scheduler_e2e_duration_seconds", "");
+  header("llm_d_epp_scheduler_attempts_total", "counter",
+         "Routing decisions: success routed the request, failure rejected it.");
+  out += "llm_d_epp_scheduler_attempts_total{status=\"success\"} " +
+         std::to_string(o.scheduled.load(std::memory_order_relaxed)) + "\n";
+  out += "llm_d_epp_scheduler_attempts_total{status=\"failure\"} " +
+         std::to_string(o.not_scheduled.load(std::memory_order_relaxed)) + "\n";
+  header("llm_d_epp_request_processing_duration_seconds", "histogram",
+         "The EPP's time on a routed request's request headers, body and trailers.");
+  o.request_processing.render(out, "llm_d_epp_request_processing_duration_seconds", "");
+  header("llm_d_epp_response_processing_duration_seconds", "histogram",
+         "The EPP's time on a routed request's response headers, body and trailers.");
+  o.response_processing.render(out, "llm_d_epp_response_processing_duration_seconds", "");
+  header("llm_d_epp_extproc_streams_total", "counter", "ext_proc streams ended, by gRPC status.");
+  for (std::size_t i = 0; i < kStreamCodes.size(); ++i) {
+    const std::uint64_t n = o.streams[i].load(std::memory_order_relaxed);
+    if (n == 0) continue;
+    out += std::string("llm_d_epp_extproc_streams_total{code=\"") +
+           grpc_code_name(kStreamCodes[i]) + "\"} " + std::to_string(n) + "\n";
+  }
+  header("llm_d_epp_extproc_stream_duration_seconds", "histogram",
+         "ext_proc streams, from open to end.");
+  o.stream_duration.render(out, "llm_d_epp_extproc_stream_duration_seconds", "");
 }
 
 }  // namespace sluice::extproc

@@ -101,7 +101,7 @@ Status run_epp(EppOptions options) {
 
   net::WorkerPool workers(std::max<std::size_t>(1, options.workers));
   workers.set_busy_poll(options.busy_poll);
-  GrpcH2Server ext_proc(workers, ext_proc_streams(picker, limits));
+  GrpcH2Server ext_proc(workers, ext_proc_streams(picker, limits, &picker.request_metrics()));
   auto grpc_port = ext_proc.listen(options.host, options.ports.grpc);
   if (!grpc_port.ok()) {
     stop_health_and_table();

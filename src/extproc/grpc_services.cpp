@@ -11,7 +11,18 @@ namespace {
 /// in order; the RPC ends after an ImmediateResponse or when Envoy closes its side.
 class ExtProcStream final : public GrpcStream {
  public:
-  ExtProcStream(Picker& picker, StreamLimits limits) : processor_(picker, limits) {}
+  ExtProcStream(Picker& picker, StreamLimits limits, EppRequestMetrics* metrics)
+      : processor_(picker, limits), metrics_(metrics) {}
+  ~ExtProcStream() override {
+    if (metrics_) {
+      metrics_->observe_stream(code_.value_or(GrpcCode::kCancelled),
+                               std::chrono::steady_clock::now() - opened_);
+    }
+  }
+  ExtProcStream(const ExtProcStream&) = delete;
+  ExtProcStream& operator=(const ExtProcStream&) = delete;
+
+  void on_end(const GrpcStatus& status) override { code_ = status.code; }
 
   std::optional<GrpcStatus> on_message(std::string_view message, std::string& out) override {
     switch (processor_.on_wire_message(message, out)) {
@@ -29,14 +40,18 @@ class ExtProcStream final : public GrpcStream {
 
  private:
   StreamProcessor processor_;
+  EppRequestMetrics* metrics_;
+  const std::chrono::steady_clock::time_point opened_ = std::chrono::steady_clock::now();
+  std::optional<GrpcCode> code_;  ///< unset until the RPC ends: a reset stream is CANCELLED
 };
 
 }  // namespace
 
-GrpcStreamFactory ext_proc_streams(Picker& picker, StreamLimits limits) {
-  return [&picker, limits](std::string_view path) -> std::unique_ptr<GrpcStream> {
+GrpcStreamFactory ext_proc_streams(Picker& picker, StreamLimits limits,
+                                   EppRequestMetrics* metrics) {
+  return [&picker, limits, metrics](std::string_view path) -> std::unique_ptr<GrpcStream> {
     if (path != kExtProcMethod) return nullptr;
-    return std::make_unique<ExtProcStream>(picker, limits);
+    return std::make_unique<ExtProcStream>(picker, limits, metrics);
   };
 }
 

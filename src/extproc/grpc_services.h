@@ -3,6 +3,7 @@
 // gRPC C++'s synchronous API on its own port and answers from a function evaluated at each call.
 #pragma once
 
+#include "extproc/epp_request_metrics.h"
 #include "extproc/grpc_stream.h"
 #include "extproc/stream_processor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -18,8 +19,10 @@ namespace sluice::extproc {
 inline constexpr std::string_view kExtProcMethod =
     "/envoy.service.ext_proc.v3.ExternalProcessor/Process";
 
-/// The ext_proc Process method for GrpcH2Server; other paths are UNIMPLEMENTED.
-GrpcStreamFactory ext_proc_streams(Picker& picker, StreamLimits limits);
+/// The ext_proc Process method for GrpcH2Server; other paths are UNIMPLEMENTED. With `metrics`,
+/// each stream's end is counted there (llm_d_epp_extproc_streams_total and its duration).
+GrpcStreamFactory ext_proc_streams(Picker& picker, StreamLimits limits,
+                                   EppRequestMetrics* metrics = nullptr);
 
 class HealthService final : public grpc::health::v1::Health::Service {
  public:

@@ -23,6 +23,10 @@ class GrpcStream {
   virtual std::optional<GrpcStatus> on_message(std::string_view message, std::string& out) = 0;
   /// The client closed its side: the status to end the RPC with.
   virtual GrpcStatus on_half_close() { return {}; }
+  /// The RPC ended with `status`: its own (from on_message or on_half_close) or one the server
+  /// decided (a compressed or oversized message, a stream cut mid-message). Not called when the
+  /// client reset the stream or the connection was lost; the stream is just destroyed.
+  virtual void on_end(const GrpcStatus& /*status*/) {}
 };
 
 /// Creates the RPC for a request's :path ("/package.Service/Method"); nullptr answers

@@ -45,6 +45,26 @@ void append_grpc_frame(std::string& out, const google::protobuf::MessageLite& me
   message.SerializeWithCachedSizesToArray(p + kPrefixBytes);
 }
 
+const char* grpc_code_name(GrpcCode code) {
+  switch (code) {
+    case GrpcCode::kOk:
+      return "OK";
+    case GrpcCode::kCancelled:
+      return "CANCELLED";
+    case GrpcCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case GrpcCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case GrpcCode::kUnimplemented:
+      return "UNIMPLEMENTED";
+    case GrpcCode::kInternal:
+      return "INTERNAL";
+    case GrpcCode::kUnavailable:
+      return "UNAVAILABLE";
+  }
+  return "UNKNOWN";
+}
+
 std::string percent_encode_grpc_message(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -25,6 +25,9 @@ enum class GrpcCode : int {
   kUnavailable = 14,
 };
 
+/// The code's canonical name ("OK", "CANCELLED", ...), as gRPC's tools print it.
+const char* grpc_code_name(GrpcCode code);
+
 struct GrpcStatus {
   GrpcCode code = GrpcCode::kOk;
   std::string message;

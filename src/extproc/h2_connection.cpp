@@ -369,6 +369,7 @@ void H2Connection::on_half_close(std::int32_t id, Stream& s) {
 
 void H2Connection::end_stream(std::int32_t id, Stream& s, GrpcStatus status) {
   if (s.status) return;
+  if (s.rpc) s.rpc->on_end(status);
   s.status = std::move(status);
   send(id, s);
 }

@@ -62,6 +62,10 @@ struct RequestOutcome {
   std::optional<std::chrono::nanoseconds> ttft;  ///< first response body byte, for streams
   std::optional<std::uint64_t> prompt_tokens;
   std::optional<std::uint64_t> completion_tokens;
+  std::optional<std::uint64_t> cached_tokens;  ///< prompt tokens the server had cached
+  /// The EPP's own time on this request's messages: request path, response path.
+  std::chrono::nanoseconds request_processing{0};
+  std::chrono::nanoseconds response_processing{0};
   bool cancelled = false;  ///< the stream ended before the response did
 };
 
@@ -71,6 +75,8 @@ class Picker {
   virtual PickResult pick(const PickRequest& request) = 0;
   /// Called once for every request pick() routed (status 0).
   virtual void finish(const PickResult& pick, const RequestOutcome& outcome) = 0;
+  /// A streaming response's chunk came `gap` after the one before it.
+  virtual void chunk_gap(const PickResult& /*pick*/, std::chrono::nanoseconds /*gap*/) {}
 };
 
 }  // namespace sluice::extproc

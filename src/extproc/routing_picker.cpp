@@ -64,6 +64,13 @@ std::uint64_t ticket(std::uint32_t pool, std::uint32_t endpoint) {
 }  // namespace
 
 PickResult RoutingPicker::pick(const PickRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  PickResult out = decide(request);
+  request_metrics_.observe_scheduling(std::chrono::steady_clock::now() - started, out.status == 0);
+  return out;
+}
+
+PickResult RoutingPicker::decide(const PickRequest& request) {
   PickResult out;
   out.ticket = kNoEndpointTicket;
   routing::WorkerRouter& router = thread_router(table_);
@@ -150,9 +157,10 @@ void RoutingPicker::finish(const PickResult& pick, const RequestOutcome& outcome
   request_metrics_.add_running(pick.series, -1);
   if (outcome.status >= 400) request_metrics_.count_error(pick.series, outcome.status);
   if (!outcome.cancelled) {
-    request_metrics_.observe(
-        pick.series, {outcome.duration, outcome.ttft, outcome.prompt_tokens,
-                      outcome.completion_tokens, outcome.request_bytes, outcome.response_bytes});
+    request_metrics_.observe(pick.series, {outcome.duration, outcome.ttft, outcome.prompt_tokens,
+                                           outcome.completion_tokens, outcome.request_bytes,
+                                           outcome.response_bytes, outcome.cached_tokens});
+    request_metrics_.observe_processing(outcome.request_processing, outcome.response_processing);
   }
   // Only the endpoint that served can be judged; Envoy's retries hide connect failures.
   if (outcome.served != pick.endpoints.front() || outcome.status == 0) return;
@@ -161,6 +169,10 @@ void RoutingPicker::finish(const PickResult& pick, const RequestOutcome& outcome
   } else {
     route.endpoints->report_failure(endpoint);
   }
+}
+
+void RoutingPicker::chunk_gap(const PickResult& pick, std::chrono::nanoseconds gap) {
+  request_metrics_.observe_itl(pick.series, gap);
 }
 
 }  // namespace sluice::extproc

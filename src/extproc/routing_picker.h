@@ -33,11 +33,15 @@ class RoutingPicker final : public Picker {
 
   PickResult pick(const PickRequest& request) override;
   void finish(const PickResult& pick, const RequestOutcome& outcome) override;
+  void chunk_gap(const PickResult& pick, std::chrono::nanoseconds gap) override;
 
   const PickerCounters& counters() const { return counters_; }
   const EppRequestMetrics& request_metrics() const { return request_metrics_; }
+  EppRequestMetrics& request_metrics() { return request_metrics_; }
 
  private:
+  PickResult decide(const PickRequest& request);
+
   routing::RoutingTable& table_;
   std::optional<std::uint32_t> pool_;
   PickerCounters counters_;

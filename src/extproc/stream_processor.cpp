@@ -86,12 +86,26 @@ StreamProcessor::~StreamProcessor() { finish(true); }
 
 StreamProcessor::Accepted StreamProcessor::on_wire_message(std::string_view wire,
                                                            std::string& out) {
+  const auto started = std::chrono::steady_clock::now();
+  bool response_path = false;
+  Accepted accepted = Accepted::kYes;
   if (const std::optional<BodyMessage> body = read_body_message(wire)) {
-    return on_body(*body, out) ? Accepted::kYes : Accepted::kOutOfOrder;
-  }
-  if (!parsed_.ParseFromArray(wire.data(), static_cast<int>(wire.size())))
+    response_path = body->direction == BodyDirection::kResponse;
+    if (!on_body(*body, out)) accepted = Accepted::kOutOfOrder;
+  } else if (!parsed_.ParseFromArray(wire.data(), static_cast<int>(wire.size()))) {
     return Accepted::kUnparsable;
-  return on_message(parsed_, out) ? Accepted::kYes : Accepted::kOutOfOrder;
+  } else {
+    const auto kind = parsed_.request_case();
+    response_path = kind == pb::ProcessingRequest::kResponseHeaders ||
+                    kind == pb::ProcessingRequest::kResponseBody ||
+                    kind == pb::ProcessingRequest::kResponseTrailers;
+    if (!on_message(parsed_, out)) accepted = Accepted::kOutOfOrder;
+  }
+  // Charged to the outcome unless it was already reported (the last response message reports it
+  // before this returns: its own time is left out rather than reported late).
+  (response_path ? outcome_.response_processing : outcome_.request_processing) +=
+      std::chrono::steady_clock::now() - started;
+  return accepted;
 }
 
 bool StreamProcessor::on_message(const pb::ProcessingRequest& in, std::string& out) {
@@ -262,8 +276,14 @@ void StreamProcessor::on_response_headers(const pb::ProcessingRequest& in, std::
 
 void StreamProcessor::on_response_body(std::string_view chunk, bool end_of_stream,
                                        std::string& out) {
-  if (!outcome_.ttft && !chunk.empty()) {
-    outcome_.ttft = std::chrono::steady_clock::now() - routed_at_;
+  if (!chunk.empty()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!outcome_.ttft) {
+      outcome_.ttft = now - routed_at_;
+    } else if (outcome_.stream) {
+      picker_.chunk_gap(pick_, now - last_chunk_at_);
+    }
+    last_chunk_at_ = now;
   }
   usage_.feed(chunk);
   outcome_.response_bytes += chunk.size();
@@ -298,6 +318,7 @@ void StreamProcessor::finish(bool cancelled) {
   if (!outcome_.stream) outcome_.ttft.reset();
   outcome_.prompt_tokens = usage_.prompt_tokens();
   outcome_.completion_tokens = usage_.completion_tokens();
+  outcome_.cached_tokens = usage_.cached_tokens();
   picker_.finish(pick_, outcome_);
 }
 

@@ -99,6 +99,7 @@ class StreamProcessor {
   RequestOutcome outcome_;
   openai::UsageScanner usage_;
   std::chrono::steady_clock::time_point routed_at_;
+  std::chrono::steady_clock::time_point last_chunk_at_;  ///< of the response body
 };
 
 }  // namespace sluice::extproc

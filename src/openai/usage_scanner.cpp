@@ -7,6 +7,18 @@ namespace sluice::openai {
 namespace {
 constexpr std::string_view kPrompt = "prompt_tokens\"";
 constexpr std::string_view kCompletion = "completion_tokens\"";
+constexpr std::string_view kCached = "cached_tokens\"";  // in prompt_tokens_details
+constexpr std::string_view kKeys[] = {kPrompt, kCompletion, kCached};
+
+/// The key that starts with `matched` (the first characters of the key being matched) followed
+/// by `c`; empty when none does.
+std::string_view key_continuing(std::string_view matched, char c) {
+  for (const std::string_view key : kKeys) {
+    if (key.size() > matched.size() && key.starts_with(matched) && key[matched.size()] == c)
+      return key;
+  }
+  return {};
+}
 constexpr std::uint64_t kMaxTokens = std::numeric_limits<std::uint32_t>::max();
 }  // namespace
 
@@ -35,17 +47,13 @@ void UsageScanner::step(char c) {
     case State::kSeek:
       break;
     case State::kKey:
-      if (matched_ == 0) {
-        key_ = c == 'p' ? kPrompt : c == 'c' ? kCompletion : std::string_view{};
+      if (matched_ == 0 || key_[matched_] != c) {  // keys share prefixes: "c" of two of them
+        key_ = key_continuing(key_.substr(0, matched_), c);
         if (key_.empty()) {
           state_ = c == '"' ? State::kKey : State::kSeek;  // `""` may start another key
+          matched_ = 0;
           return;
         }
-      }
-      if (key_[matched_] != c) {
-        state_ = c == '"' ? State::kKey : State::kSeek;
-        matched_ = 0;
-        return;
       }
       if (++matched_ == key_.size()) {
         state_ = State::kColon;
@@ -75,7 +83,7 @@ void UsageScanner::step(char c) {
         }
         return;
       }
-      (key_ == kPrompt ? prompt_ : completion_) = number_;
+      (key_ == kPrompt ? prompt_ : key_ == kCompletion ? completion_ : cached_) = number_;
       state_ = c == '"' ? State::kKey : State::kSeek;
       matched_ = 0;
       return;

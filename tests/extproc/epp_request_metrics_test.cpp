@@ -36,8 +36,8 @@ TEST(EppRequestMetrics, RequestsErrorsAndObservationsRenderUnderTheReferenceName
   m.count_request(plain);
   m.count_error(plain, 429);
   m.count_error(plain, 418);  // not one of the listed codes
-  m.observe(rewritten, {1500ms, 40ms, 12, 30, 4096, 900});
-  m.observe(rewritten, {500ms, std::nullopt, std::nullopt, std::nullopt, 100, 50});
+  m.observe(rewritten, {1500ms, 40ms, 12, 30, 4096, 900, 8});
+  m.observe(rewritten, {500ms, std::nullopt, std::nullopt, std::nullopt, 100, 50, std::nullopt});
   m.add_running(rewritten, 1);
   m.add_running(rewritten, 1);
   m.add_running(rewritten, -1);
@@ -63,8 +63,47 @@ TEST(EppRequestMetrics, RequestsErrorsAndObservationsRenderUnderTheReferenceName
   EXPECT_EQ(value(page, "llm_d_epp_request_size_bytes_sum{" + llama + "}"), 4196);
   EXPECT_EQ(value(page, "llm_d_epp_request_size_bytes_bucket{le=\"5000\"," + llama + "}"), 2);
   EXPECT_EQ(value(page, "llm_d_epp_response_size_bytes_bucket{le=\"500\"," + llama + "}"), 1);
+  EXPECT_EQ(value(page, "llm_d_epp_request_cached_tokens_sum{" + llama + "}"), 8);
+  EXPECT_EQ(value(page, "llm_d_epp_request_cached_tokens_count{" + llama + "}"), 1);
+  // 1.5 s over 30 tokens; streaming: (1.5 s - 40 ms) over the 29 tokens after the first.
+  EXPECT_DOUBLE_EQ(value(page, "llm_d_epp_request_ntpot_seconds_sum{" + llama + "}"), 0.05);
+  EXPECT_NEAR(value(page, "llm_d_epp_request_streaming_tpot_seconds_sum{" + llama + "}"), 1.46 / 29,
+              1e-9);  // the page prints 9 significant digits
+  EXPECT_EQ(value(page, "llm_d_epp_request_streaming_tpot_seconds_count{" + llama + "}"), 1);
   // A pair without observations has no histogram series.
   EXPECT_EQ(page.find("llm_d_epp_request_duration_seconds_count{" + qwen + "}"), nullptr);
+}
+
+TEST(EppRequestMetrics, GapsSchedulingProcessingAndStreamsRender) {
+  EppRequestMetrics m;
+  const std::uint32_t s = m.series("m", "m");
+  m.observe_itl(s, 20ms);
+  m.observe_itl(s, 30ms);
+  m.observe_scheduling(40us, true);
+  m.observe_scheduling(60us, true);
+  m.observe_scheduling(5us, false);
+  m.observe_processing(120us, 30us);
+  m.observe_stream(GrpcCode::kOk, 2s);
+  m.observe_stream(GrpcCode::kOk, 1s);
+  m.observe_stream(GrpcCode::kCancelled, 100ms);
+  m.observe_stream(GrpcCode::kResourceExhausted, 1ms);
+
+  const auto page = parse(m);
+  const std::string labels = R"({model_name="m",target_model_name="m"})";
+  EXPECT_EQ(value(page, "llm_d_epp_request_streaming_itl_seconds_count" + labels), 2);
+  EXPECT_DOUBLE_EQ(value(page, "llm_d_epp_request_streaming_itl_seconds_sum" + labels), 0.05);
+  EXPECT_EQ(value(page, "llm_d_epp_scheduler_e2e_duration_seconds_count"), 3);
+  EXPECT_EQ(value(page, R"(llm_d_epp_scheduler_e2e_duration_seconds_bucket{le="5e-05"})"), 2);
+  EXPECT_EQ(value(page, R"(llm_d_epp_scheduler_attempts_total{status="success"})"), 2);
+  EXPECT_EQ(value(page, R"(llm_d_epp_scheduler_attempts_total{status="failure"})"), 1);
+  EXPECT_DOUBLE_EQ(value(page, "llm_d_epp_request_processing_duration_seconds_sum"), 120e-6);
+  EXPECT_DOUBLE_EQ(value(page, "llm_d_epp_response_processing_duration_seconds_sum"), 30e-6);
+  EXPECT_EQ(value(page, R"(llm_d_epp_extproc_streams_total{code="OK"})"), 2);
+  EXPECT_EQ(value(page, R"(llm_d_epp_extproc_streams_total{code="CANCELLED"})"), 1);
+  EXPECT_EQ(value(page, R"(llm_d_epp_extproc_streams_total{code="RESOURCE_EXHAUSTED"})"), 1);
+  EXPECT_EQ(page.find(R"(llm_d_epp_extproc_streams_total{code="INTERNAL"})"), nullptr);
+  EXPECT_EQ(value(page, "llm_d_epp_extproc_stream_duration_seconds_count"), 4);
+  EXPECT_EQ(value(page, R"(llm_d_epp_extproc_stream_duration_seconds_bucket{le="1"})"), 3);
 }
 
 TEST(EppRequestMetrics, PairsPastTheCapCountAsOther) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <atomic>
 #include <future>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
@@ -26,8 +27,20 @@ using namespace std::chrono_literals;
 constexpr std::string_view kMethod = "/envoy.service.ext_proc.v3.ExternalProcessor/Process";
 
 /// Answers every request body with a response carrying the same bytes; "fail" ends the RPC.
+/// Reports the status the RPC ended with to `ended` (-1: destroyed without one).
 class EchoStream final : public GrpcStream {
  public:
+  explicit EchoStream(std::atomic<int>& ended) : ended_(ended) {}
+  ~EchoStream() override {
+    if (!code_) ended_ = -1;
+  }
+  EchoStream(const EchoStream&) = delete;
+  EchoStream& operator=(const EchoStream&) = delete;
+  void on_end(const GrpcStatus& status) override {
+    code_ = status.code;
+    ended_ = static_cast<int>(status.code);
+  }
+
   std::optional<GrpcStatus> on_message(std::string_view message, std::string& out) override {
     pb::ProcessingRequest in;
     if (!in.ParseFromArray(message.data(), static_cast<int>(message.size())))
@@ -40,6 +53,10 @@ class EchoStream final : public GrpcStream {
     append_grpc_frame(out, response);
     return std::nullopt;
   }
+
+ private:
+  std::atomic<int>& ended_;
+  std::optional<GrpcCode> code_;
 };
 
 class GrpcH2ServerTest : public ::testing::Test {
@@ -49,9 +66,9 @@ class GrpcH2ServerTest : public ::testing::Test {
     limits.handshake_timeout = 200ms;
     server_ = std::make_unique<GrpcH2Server>(
         pool_,
-        [](std::string_view path) -> std::unique_ptr<GrpcStream> {
+        [this](std::string_view path) -> std::unique_ptr<GrpcStream> {
           if (path != kMethod) return nullptr;
-          return std::make_unique<EchoStream>();
+          return std::make_unique<EchoStream>(ended_);
         },
         limits);
     auto port = server_->listen("127.0.0.1", 0);
@@ -102,6 +119,7 @@ class GrpcH2ServerTest : public ::testing::Test {
     return fd;
   }
 
+  std::atomic<int> ended_{-2};  ///< the last stream's end (EchoStream); -2: none ended yet
   net::WorkerPool pool_{1};
   std::unique_ptr<GrpcH2Server> server_;
   std::uint16_t port_ = 0;
@@ -125,6 +143,7 @@ TEST_F(GrpcH2ServerTest, MessagesComeBackInOrderAndTheRpcEndsOk) {
   EXPECT_EQ(server_->open_streams(), 1);
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(ended_.load(), static_cast<int>(GrpcCode::kOk)) << "on_end saw the status";
 }
 
 TEST_F(GrpcH2ServerTest, AStatusFromTheRpcReachesTheClientWithItsMessage) {
@@ -139,6 +158,32 @@ TEST_F(GrpcH2ServerTest, AStatusFromTheRpcReachesTheClientWithItsMessage) {
   const grpc::Status status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "told to fail: 100%");  // percent-encoded on the wire
+  EXPECT_EQ(ended_.load(), static_cast<int>(GrpcCode::kInvalidArgument));
+}
+
+TEST_F(GrpcH2ServerTest, AStatusTheServerDecidesReachesTheRpcAndAResetIsNoStatus) {
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 5s);
+    auto stream = stub_->Process(&context);
+    // A message over the server's 4 MiB limit: a status the server decides on its own.
+    stream->Write(body(std::string(5u << 20, 'x')));
+    pb::ProcessingResponse out;
+    EXPECT_FALSE(stream->Read(&out));
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_EQ(ended_.load(), static_cast<int>(GrpcCode::kResourceExhausted));
+  }
+  {
+    grpc::ClientContext context;
+    auto stream = stub_->Process(&context);
+    ASSERT_TRUE(stream->Write(body("x")));
+    pb::ProcessingResponse out;
+    ASSERT_TRUE(stream->Read(&out));
+    context.TryCancel();  // RST_STREAM: the RPC is destroyed with no status
+    stream->Finish();
+    for (int i = 0; i < 300 && ended_.load() != -1; ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(ended_.load(), -1);
+  }
 }
 
 TEST_F(GrpcH2ServerTest, AConnectionThatNeverSpeaksHttp2IsClosedAfterTheHandshakeTimeout) {

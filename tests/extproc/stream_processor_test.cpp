@@ -21,6 +21,7 @@ struct ScriptedPicker : Picker {
   std::vector<PickRequest> seen;
   std::vector<std::string> seen_bodies;
   std::vector<RequestOutcome> outcomes;
+  std::vector<std::chrono::nanoseconds> gaps;
 
   PickResult pick(const PickRequest& r) override {
     seen.push_back(r);
@@ -28,6 +29,7 @@ struct ScriptedPicker : Picker {
     return next;
   }
   void finish(const PickResult&, const RequestOutcome& o) override { outcomes.push_back(o); }
+  void chunk_gap(const PickResult&, std::chrono::nanoseconds gap) override { gaps.push_back(gap); }
 };
 
 pb::ProcessingRequest request_headers(bool end_of_stream,
@@ -235,7 +237,8 @@ TEST(ExtprocStream, TheResponsePathIsEchoedAndMeasured) {
             "10.0.0.3:8000");
   const std::vector<std::string> chunks = {
       "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
-      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2}}\n\n",
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2,"
+      "\"prompt_tokens_details\":{\"cached_tokens\":4}}}\n\n",
       "data: [DONE]\n\n"};
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     pb::ProcessingRequest in;
@@ -255,6 +258,10 @@ TEST(ExtprocStream, TheResponsePathIsEchoedAndMeasured) {
   EXPECT_TRUE(o.ttft.has_value());
   EXPECT_EQ(o.prompt_tokens, std::optional<std::uint64_t>(7));
   EXPECT_EQ(o.completion_tokens, std::optional<std::uint64_t>(2));
+  EXPECT_EQ(o.cached_tokens, std::optional<std::uint64_t>(4));
+  EXPECT_EQ(picker.gaps.size(), chunks.size() - 1) << "one gap between each two chunks";
+  EXPECT_GT(o.request_processing.count(), 0) << "the EPP's own time is measured";
+  EXPECT_GT(o.response_processing.count(), 0);
   EXPECT_FALSE(o.cancelled);
   EXPECT_EQ(o.request_bytes, 2u);  // "{}"
   EXPECT_EQ(o.response_bytes, chunks[0].size() + chunks[1].size() + chunks[2].size());

@@ -198,6 +198,21 @@ std::string metrics() {
   return out;
 }
 
+/// The value of `series` (name and labels as printed) on the metrics page, read again until it
+/// reaches `at_least` or 2 s pass: the server records a stream's end on its own thread, just
+/// after the client saw it. -1 when the series is absent.
+double metric_at_least(const std::string& series, double at_least) {
+  double value = -1;
+  for (int i = 0; i < 100; ++i) {
+    const std::string page = metrics();
+    const std::size_t at = page.find("\n" + series + " ");
+    value = at == std::string::npos ? -1 : std::stod(page.substr(at + series.size() + 2));
+    if (value >= at_least) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  return value;
+}
+
 TEST(EppIntegration, HealthServicesAnswerAsEnvoyAndKubernetesAsk) {
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(cluster().health_port),
                                      grpc::InsecureChannelCredentials());
@@ -274,6 +289,15 @@ TEST(EppIntegration, StreamingResponsesAreEchoedChunkByChunk) {
   }
   s.response_body("data: [DONE]\n\n", true);
   EXPECT_TRUE(s.finish().ok());
+  // Six chunks, five gaps between them; and the stream's end, by its gRPC status.
+  EXPECT_GE(
+      metric_at_least(
+          R"(llm_d_epp_request_streaming_itl_seconds_count{model_name="m",target_model_name="m"})",
+          5),
+      5);
+  EXPECT_GE(metric_at_least(R"(llm_d_epp_extproc_streams_total{code="OK"})", 1), 1);
+  EXPECT_GE(metric_at_least(R"(llm_d_epp_scheduler_attempts_total{status="success"})", 1), 1);
+  EXPECT_GE(metric_at_least("llm_d_epp_response_processing_duration_seconds_count", 1), 1);
 }
 
 TEST(EppIntegration, ALargeBodyComesBackInChunksOfAtMost62000Bytes) {
