@@ -5,8 +5,9 @@
 # messages with no routing at all) and a plain TCP echo of the same bytes (the machine's floor).
 #
 #   bench/epp.sh [--rates 500,1000,2000,4000,8000] [--seconds 3] [--body-bytes 4096]
-#                [--scrape-interval 50ms] [--busy-poll] [--spin]
+#                [--body-chunk-bytes 16384] [--scrape-interval 50ms] [--busy-poll] [--spin]
 #
+# --body-chunk-bytes the largest request body message (Envoy forwards a body 16 KiB at a time)
 # --scrape-interval  how often the EPP scrapes each endpoint's /metrics (its default is 50ms);
 #                    the scrapes, and the simulator answering them, share the two cores
 # --busy-poll        runs `sluice epp --busy-poll` (its worker polls instead of sleeping)
@@ -14,12 +15,13 @@
 #                    measurement (both servers are measured the same way)
 #
 # The EPP, the echo peer and the TCP echo each run on core 0 (taskset), the client on core 1, the
-# simulator wherever the kernel puts it.
+# simulator wherever the kernel puts it. Last, the EPP's CPU time over the whole run is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATES=500,1000,2000,4000,8000
 SECONDS_PER_RATE=3
 BODY=4096
+CHUNK=16384
 SCRAPE=50ms
 EPP_FLAGS=()
 CLIENT_FLAGS=()
@@ -28,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --rates) RATES=$2; shift 2 ;;
     --seconds) SECONDS_PER_RATE=$2; shift 2 ;;
     --body-bytes) BODY=$2; shift 2 ;;
+    --body-chunk-bytes) CHUNK=$2; shift 2 ;;
     --scrape-interval) SCRAPE=$2; shift 2 ;;
     --busy-poll) EPP_FLAGS+=(--busy-poll); shift ;;
     --spin) CLIENT_FLAGS+=(--spin); shift ;;
@@ -82,7 +85,8 @@ YAML
 
 taskset -c 0 "$SLUICE" epp --host 127.0.0.1 --grpc-port 0 --health-port 0 --metrics-port 0 \
   --config "$work/epp.yaml" "${EPP_FLAGS[@]}" >"$work/epp.out" 2>&1 &
-pids+=($!)
+epp_pid=$!
+pids+=($epp_pid)
 epp_port=$(wait_line "$work/epp.out" 'ext_proc on port [0-9]+' | grep -Eo '[0-9]+$')
 
 taskset -c 0 "$BENCH" --serve-echo >"$work/echo.out" 2>&1 &
@@ -95,6 +99,13 @@ tcp_port=$(wait_line "$work/tcp.out" 'tcp echo on port [0-9]+' | grep -Eo '[0-9]
 
 echo "sluice epp ${EPP_FLAGS[*]} with ${#sims[@]} endpoints scraped every $SCRAPE, on core 0;" \
   "client ${CLIENT_FLAGS[*]} on core 1"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime of a process
+epp_cpu_before=$(cpu_ticks "$epp_pid")
 taskset -c 1 "$BENCH" --target "127.0.0.1:$epp_port" --peer "127.0.0.1:$echo_port" \
   --floor "127.0.0.1:$tcp_port" \
-  --rates "$RATES" --seconds "$SECONDS_PER_RATE" --body-bytes "$BODY" "${CLIENT_FLAGS[@]}"
+  --rates "$RATES" --seconds "$SECONDS_PER_RATE" --body-bytes "$BODY" \
+  --body-chunk-bytes "$CHUNK" "${CLIENT_FLAGS[@]}"
+# The EPP is idle while the peer and the floor are measured, but for its scrapes: its CPU time over
+# the run is its requests' cost plus the scraping (use a long --scrape-interval to isolate the first).
+epp_cpu_ms=$(( ($(cpu_ticks "$epp_pid") - epp_cpu_before) * 1000 / $(getconf CLK_TCK) ))
+echo "sluice epp CPU time over the run: $epp_cpu_ms ms"

@@ -1,15 +1,16 @@
 // ext_proc round trip of `sluice epp`, measured at the client as Envoy would see it: one gRPC
-// stream per request, request headers then the body (end_of_stream), until the header response
-// and the whole body echo are back. The client is built like Envoy's side: one HTTP/2 connection
-// (nghttp2, the codec Envoy uses) multiplexing the streams, on one thread, open loop at fixed
-// rates; a request's latency counts from when it was due, so a client that falls behind shows in
-// the percentiles instead of hiding them. The peer is an echo ext_proc server on gRPC C++
-// (epp_echo_peer.h), measured by the same client in the same run.
+// stream per request, request headers (with content-length) then the body in messages of at most
+// --body-chunk-bytes (Envoy forwards a body as it reads it, 16 KiB at a time by default), until
+// the header response and the whole body echo are back. The client is built like Envoy's side: one
+// HTTP/2 connection (nghttp2, the codec Envoy uses) multiplexing the streams, on one thread, open
+// loop at fixed rates; a request's latency counts from when it was due, so a client that falls
+// behind shows in the percentiles instead of hiding them. The peer is an echo ext_proc server on
+// gRPC C++ (epp_echo_peer.h), measured by the same client in the same run.
 //
 //   epp_bench --serve-echo                       prints "echo on port N", serves until killed
 //   epp_bench --serve-tcp-echo                   prints "tcp echo on port N" (the floor)
 //   epp_bench --target HOST:PORT [--peer HOST:PORT] [--floor HOST:PORT] [--rates 500,1000,...]
-//             [--seconds 3] [--body-bytes 4096] [--spin]
+//             [--seconds 3] [--body-bytes 4096] [--body-chunk-bytes 16384] [--spin]
 // bench/epp.sh runs the servers on one core and this client on the other.
 #include "envoy/service/ext_proc/v3/external_processor.pb.h"
 #include "epp_echo_peer.h"
@@ -52,24 +53,28 @@ std::string chat_body(std::size_t bytes) {
   return head + filler + tail;
 }
 
-/// The two messages Envoy sends for a request with a body, framed: headers, then the body.
-std::string request_messages(const std::string& body) {
+/// The messages Envoy sends for a request with a body, framed: headers, then the body in chunks.
+std::string request_messages(const std::string& body, std::size_t chunk_bytes) {
+  const std::string length = std::to_string(body.size());
   pb::ProcessingRequest headers;
   auto* map = headers.mutable_request_headers()->mutable_headers();
   for (const auto& [key, value] : {std::pair<const char*, const char*>{":method", "POST"},
                                    {":path", "/v1/chat/completions"},
                                    {":authority", "gateway"},
-                                   {"content-type", "application/json"}}) {
+                                   {"content-type", "application/json"},
+                                   {"content-length", length.c_str()}}) {
     auto* h = map->add_headers();
     h->set_key(key);
     h->set_raw_value(value);
   }
-  pb::ProcessingRequest chunk;
-  chunk.mutable_request_body()->set_body(body);
-  chunk.mutable_request_body()->set_end_of_stream(true);
   std::string framed;
   sluice::extproc::append_grpc_frame(framed, headers);
-  sluice::extproc::append_grpc_frame(framed, chunk);
+  for (std::size_t at = 0; at < body.size(); at += chunk_bytes) {
+    pb::ProcessingRequest chunk;
+    chunk.mutable_request_body()->set_body(body.substr(at, chunk_bytes));
+    chunk.mutable_request_body()->set_end_of_stream(at + chunk_bytes >= body.size());
+    sluice::extproc::append_grpc_frame(framed, chunk);
+  }
   return framed;
 }
 
@@ -404,6 +409,7 @@ int main(int argc, char** argv) {
   std::vector<double> rates = {500, 1000, 2000, 4000, 8000};
   double seconds = 3;
   std::size_t body_bytes = 4096;
+  std::size_t chunk_bytes = 16384;
   bool spin = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -422,6 +428,8 @@ int main(int argc, char** argv) {
       seconds = std::stod(next());
     } else if (a == "--body-bytes") {
       body_bytes = std::stoul(next());
+    } else if (a == "--body-chunk-bytes") {
+      chunk_bytes = std::max<std::size_t>(1, std::stoul(next()));
     } else if (a == "--spin") {
       spin = true;
     } else if (a == "--rates") {
@@ -443,9 +451,11 @@ int main(int argc, char** argv) {
   }
   // Wake on time: the default 50 us timer slack would make every request late by up to that much.
   ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-  const std::string messages = request_messages(chat_body(body_bytes));
-  std::printf("ext_proc round trip, %zu-byte body, one HTTP/2 connection, %.0f s per rate\n",
-              body_bytes, seconds);
+  const std::string messages = request_messages(chat_body(body_bytes), chunk_bytes);
+  std::printf(
+      "ext_proc round trip, %zu-byte body in messages of at most %zu, one HTTP/2 connection, %.0f "
+      "s per rate\n",
+      body_bytes, chunk_bytes, seconds);
   std::printf("%7s | %8s %6s %6s %7s %5s | %8s %6s %6s %7s | %6s | %6s %6s\n", "rate/s", "sluice/s",
               "p50", "p99", "p99.9", "fail", "peer/s", "p50", "p99", "p99.9", "p99 x", "tcp50",
               "tcp99");
