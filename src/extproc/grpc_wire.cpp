@@ -1,34 +1,62 @@
 #include "extproc/grpc_wire.h"
 
+#include <algorithm>
 #include <google/protobuf/message_lite.h>
 
 namespace sluice::extproc {
 
 namespace {
+
 constexpr std::size_t kPrefixBytes = 5;
+
+/// The message length a 5-byte prefix announces.
+std::size_t prefixed_length(const char* prefix) {
+  const auto* p = reinterpret_cast<const unsigned char*>(prefix);
+  return (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) | (std::size_t{p[3]} << 8) |
+         std::size_t{p[4]};
 }
+}  // namespace
 
 GrpcFrameReader::Next GrpcFrameReader::next() {
-  // Drop what earlier calls consumed once it is most of the buffer, so the buffer stays at about
-  // one message however long the stream.
-  if (consumed_ > 0 && consumed_ * 2 >= buffer_.size()) {
-    buffer_.erase(0, consumed_);
-    consumed_ = 0;
+  if (partial_delivered_) {
+    partial_.clear();  // keeps its capacity for the next split message
+    partial_delivered_ = false;
   }
-  const std::size_t available = buffer_.size() - consumed_;
-  if (available < kPrefixBytes) return Next::kNeedMore;
-  const auto* p = reinterpret_cast<const unsigned char*>(buffer_.data() + consumed_);
-  if (p[0] != 0) return Next::kCompressed;
-  const std::size_t length = (std::size_t{p[1]} << 24) | (std::size_t{p[2]} << 16) |
-                             (std::size_t{p[3]} << 8) | std::size_t{p[4]};
-  if (length > max_) return Next::kTooLarge;
-  if (available < kPrefixBytes + length) {
-    // Room for the whole message now, so its remaining pieces are not copied again as it grows.
-    buffer_.reserve(consumed_ + kPrefixBytes + length);
-    return Next::kNeedMore;
+  if (!partial_.empty()) return take_partial();
+  if (input_.empty()) return Next::kNeedMore;
+  if (input_.size() >= kPrefixBytes) {
+    if (input_[0] != 0) return Next::kCompressed;
+    const std::size_t length = prefixed_length(input_.data());
+    if (length > max_) return Next::kTooLarge;
+    if (input_.size() >= kPrefixBytes + length) {  // whole: no copy
+      message_ = input_.substr(kPrefixBytes, length);
+      input_.remove_prefix(kPrefixBytes + length);
+      return Next::kMessage;
+    }
+    partial_.reserve(kPrefixBytes + length);
   }
-  message_ = std::string_view(buffer_).substr(consumed_ + kPrefixBytes, length);
-  consumed_ += kPrefixBytes + length;
+  return take_partial();
+}
+
+GrpcFrameReader::Next GrpcFrameReader::take_partial() {
+  auto take = [this](std::size_t want) {
+    const std::size_t n = std::min(want, input_.size());
+    partial_.append(input_.substr(0, n));
+    input_.remove_prefix(n);
+  };
+  if (partial_.size() < kPrefixBytes) {
+    take(kPrefixBytes - partial_.size());
+    if (partial_.size() < kPrefixBytes) return Next::kNeedMore;
+    if (partial_[0] != 0) return Next::kCompressed;
+    const std::size_t length = prefixed_length(partial_.data());
+    if (length > max_) return Next::kTooLarge;
+    partial_.reserve(kPrefixBytes + length);
+  }
+  const std::size_t whole = kPrefixBytes + prefixed_length(partial_.data());
+  take(whole - partial_.size());
+  if (partial_.size() < whole) return Next::kNeedMore;
+  message_ = std::string_view(partial_).substr(kPrefixBytes);
+  partial_delivered_ = true;
   return Next::kMessage;
 }
 

@@ -33,7 +33,9 @@ struct GrpcStatus {
   std::string message;
 };
 
-/// Reassembles messages from a stream's DATA bytes, however HTTP/2 split them.
+/// Reassembles messages from a stream's DATA bytes, however HTTP/2 split them. A message that
+/// arrives whole within one feed() is handed out in place, as a view into the fed bytes; only a
+/// message split across feeds is copied, once, into a buffer sized for it.
 class GrpcFrameReader {
  public:
   enum class Next {
@@ -45,18 +47,22 @@ class GrpcFrameReader {
 
   explicit GrpcFrameReader(std::size_t max_message_bytes) : max_(max_message_bytes) {}
 
-  /// Adds bytes; call next() until it stops returning kMessage.
-  void feed(std::string_view bytes) { buffer_.append(bytes); }
+  /// Adds bytes; call next() until it stops returning kMessage. The bytes must stay valid until
+  /// then (messages may point into them).
+  void feed(std::string_view bytes) { input_ = bytes; }
   Next next();
   /// The message next() just returned; valid until the next feed()/next().
   std::string_view message() const { return message_; }
   /// True when a message is partly received (the stream must not end here).
-  bool mid_message() const { return consumed_ < buffer_.size(); }
+  bool mid_message() const { return (!partial_.empty() && !partial_delivered_) || !input_.empty(); }
 
  private:
+  Next take_partial();
+
   std::size_t max_;
-  std::string buffer_;
-  std::size_t consumed_ = 0;
+  std::string_view input_;  ///< fed bytes not consumed yet (the caller's memory)
+  std::string partial_;     ///< a message split across feeds, prefix included, being completed
+  bool partial_delivered_ = false;  ///< partial_ was handed out; cleared by the next call
   std::string_view message_;
 };
 

@@ -245,6 +245,8 @@ void StreamProcessor::route(bool has_body, bool body_ends_stream, std::string& o
   if (!has_body) return;
   // The body goes back in order, in chunks Envoy accepts; FULL_DUPLEX_STREAMED needs the echo.
   const std::string_view rest(upstream);
+  constexpr std::size_t kFrameOverhead = 32;  // gRPC prefix, five field headers, end_of_stream
+  out.reserve(out.size() + rest.size() + kFrameOverhead * (rest.size() / kBodyChunkBytes + 1));
   std::size_t at = 0;
   do {
     const std::size_t n = std::min(kBodyChunkBytes, rest.size() - at);
