@@ -101,8 +101,8 @@ StreamProcessor::Accepted StreamProcessor::on_wire_message(std::string_view wire
                     kind == pb::ProcessingRequest::kResponseTrailers;
     if (!on_message(parsed_, out)) accepted = Accepted::kOutOfOrder;
   }
-  // Charged to the outcome unless it was already reported (the last response message reports it
-  // before this returns: its own time is left out rather than reported late).
+  // The message that ends the response reports the outcome from inside on_message: its own time
+  // is the one left out.
   (response_path ? outcome_.response_processing : outcome_.request_processing) +=
       std::chrono::steady_clock::now() - started;
   return accepted;
@@ -122,9 +122,10 @@ bool StreamProcessor::on_message(const pb::ProcessingRequest& in, std::string& o
     case pb::ProcessingRequest::kRequestTrailers: {
       if (!headers_seen_) return false;
       if (!routed_) route(true, false, out);  // trailers end a body that did not say so
+      if (done_) return true;
       pb::ProcessingResponse trailers;
       trailers.mutable_request_trailers();
-      if (!done_) append_grpc_frame(out, trailers);
+      append_grpc_frame(out, trailers);
       return true;
     }
     case pb::ProcessingRequest::kResponseHeaders:
