@@ -1,5 +1,6 @@
 #include "extproc/epp_request_metrics.h"
 
+#include "core/clock.h"
 #include "metrics/buckets.h"
 #include "metrics/label_value.h"
 
@@ -87,8 +88,6 @@ constexpr std::array<GrpcCode, 7> kStreamCodes = {GrpcCode::kOk,
                                                   GrpcCode::kUnimplemented,
                                                   GrpcCode::kInternal,
                                                   GrpcCode::kUnavailable};
-
-double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
 
 const std::vector<double>& byte_buckets() {
   static const std::vector<double> buckets = metrics::buckets_1_2_5(1'000'000'000);
@@ -214,44 +213,42 @@ void EppRequestMetrics::count_error(std::uint32_t s, int http_status) {
 
 void EppRequestMetrics::observe(std::uint32_t s, const Finished& f) {
   Series& series = at(s);
-  series.duration.observe(seconds(f.duration));
-  if (f.ttft) series.ttft.observe(seconds(*f.ttft));
+  series.duration.observe(to_seconds(f.duration));
+  if (f.ttft) series.ttft.observe(to_seconds(*f.ttft));
   if (f.input_tokens) series.input_tokens.observe(static_cast<double>(*f.input_tokens));
   if (f.cached_tokens) series.cached_tokens.observe(static_cast<double>(*f.cached_tokens));
-  if (f.output_tokens && *f.output_tokens > 0) {
+  if (f.output_tokens) series.output_tokens.observe(static_cast<double>(*f.output_tokens));
+  if (f.output_tokens && *f.output_tokens > 0) {  // per-token times need a token
     const auto tokens = static_cast<double>(*f.output_tokens);
-    series.output_tokens.observe(tokens);
-    series.ntpot.observe(seconds(f.duration) / tokens);
+    series.ntpot.observe(to_seconds(f.duration) / tokens);
     if (f.ttft && *f.output_tokens > 1 && f.duration >= *f.ttft)
-      series.streaming_tpot.observe(seconds(f.duration - *f.ttft) / (tokens - 1));
-  } else if (f.output_tokens) {
-    series.output_tokens.observe(0);
+      series.streaming_tpot.observe(to_seconds(f.duration - *f.ttft) / (tokens - 1));
   }
   series.request_size.observe(static_cast<double>(f.request_bytes));
   series.response_size.observe(static_cast<double>(f.response_bytes));
 }
 
 void EppRequestMetrics::observe_itl(std::uint32_t s, std::chrono::nanoseconds gap) {
-  at(s).streaming_itl.observe(seconds(gap));
+  at(s).streaming_itl.observe(to_seconds(gap));
 }
 
 void EppRequestMetrics::observe_scheduling(std::chrono::nanoseconds took, bool routed) {
-  overhead_->scheduling.observe(seconds(took));
+  overhead_->scheduling.observe(to_seconds(took));
   (routed ? overhead_->scheduled : overhead_->not_scheduled)
       .fetch_add(1, std::memory_order_relaxed);
 }
 
 void EppRequestMetrics::observe_processing(std::chrono::nanoseconds request_path,
                                            std::chrono::nanoseconds response_path) {
-  overhead_->request_processing.observe(seconds(request_path));
-  overhead_->response_processing.observe(seconds(response_path));
+  overhead_->request_processing.observe(to_seconds(request_path));
+  overhead_->response_processing.observe(to_seconds(response_path));
 }
 
 void EppRequestMetrics::observe_stream(GrpcCode code, std::chrono::nanoseconds lasted) {
   for (std::size_t i = 0; i < kStreamCodes.size(); ++i) {
     if (kStreamCodes[i] == code) overhead_->streams[i].fetch_add(1, std::memory_order_relaxed);
   }
-  overhead_->stream_duration.observe(seconds(lasted));
+  overhead_->stream_duration.observe(to_seconds(lasted));
 }
 
 void EppRequestMetrics::render(std::string& out) const {

@@ -67,15 +67,15 @@ class StreamProcessor {
   /// responses to send (in order) to `out`. Anything but kYes: the caller ends the stream with
   /// INVALID_ARGUMENT.
   Accepted on_wire_message(std::string_view wire, std::string& out);
-  /// The same for a message already parsed; false when it breaks the protocol.
-  bool on_message(const pb::ProcessingRequest& in, std::string& out);
-  /// The same for a body message read in place (body_wire.h).
-  bool on_body(const BodyMessage& body, std::string& out);
 
   /// An ImmediateResponse was sent: Envoy needs nothing more on this stream.
   bool done() const { return done_; }
 
  private:
+  /// on_wire_message for a message protobuf parsed; false when it breaks the protocol.
+  bool on_message(const pb::ProcessingRequest& in, std::string& out);
+  /// The same for a body message read in place (body_wire.h).
+  bool on_body(const BodyMessage& body, std::string& out);
   void on_request_headers(const pb::ProcessingRequest& in, std::string& out);
   void on_request_body(std::string_view chunk, bool end_of_stream, std::string& out);
   void route(bool has_body, bool body_ends_stream, std::string& out);
